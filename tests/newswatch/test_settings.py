@@ -1,0 +1,112 @@
+"""Settings: the shipped config loads; bad files fail with file, key and problem; overrides win."""
+
+from pathlib import Path
+
+import pytest
+
+from newswatch.settings import ArchiveSource, ConfigError, FeedSource, load_settings
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_config_loads_with_csto_topic_and_sample_archive():
+    s = load_settings(env={})
+    csto = s.topic("csto")
+    names = {e.name for e in csto.gazetteer}
+    assert {"Collective Security Treaty Organization", "Kassym-Jomart Tokayev"} <= names
+    cyrillic = [a for e in csto.gazetteer for a in e.aliases if a == "ОДКБ"]
+    assert cyrillic
+    archive = [x for x in s.sources if isinstance(x, ArchiveSource)]
+    assert archive and archive[0].path.is_dir()
+    assert any(isinstance(x, FeedSource) for x in s.sources)
+    assert csto.compiled_query().match("CSTO troops landed in Almaty").matched
+
+
+def test_env_and_cli_override_db(tmp_path):
+    cfg = write(tmp_path / "newswatch.yaml", "db_path: from-file.duckdb\n")
+    assert load_settings(cfg, env={}).db_path == Path("from-file.duckdb")
+    env = {"NEWSWATCH_DB": "from-env.duckdb"}
+    assert load_settings(cfg, env=env).db_path == Path("from-env.duckdb")
+    assert load_settings(cfg, db="cli.duckdb", env=env).db_path == Path("cli.duckdb")
+
+
+def test_nested_env_override_is_typed(tmp_path):
+    cfg = write(tmp_path / "newswatch.yaml", "fetch:\n  retries: 3\n")
+    s = load_settings(cfg, env={"NEWSWATCH__FETCH__RETRIES": "1", "NEWSWATCH__NLP__MODEL": "x"})
+    assert s.fetch.retries == 1 and s.nlp.model == "x"
+
+
+def test_config_env_var_selects_folder(tmp_path):
+    write(tmp_path / "conf" / "newswatch.yaml", "interval_minutes: 3\n")
+    s = load_settings(env={"NEWSWATCH_CONFIG": str(tmp_path / "conf")})
+    assert s.interval_minutes == 3 and s.topics == []
+
+
+def test_bad_value_names_file_key_and_problem(tmp_path):
+    cfg = write(tmp_path / "newswatch.yaml", "fetch:\n  retries: lots\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(cfg, env={})
+    msg = str(info.value)
+    assert str(cfg) in msg and "fetch.retries" in msg and "integer" in msg
+
+
+def test_unknown_key_is_rejected(tmp_path):
+    cfg = write(tmp_path / "newswatch.yaml", "fetch:\n  retires: 2\n")
+    with pytest.raises(ConfigError, match=r"fetch\.retires: Extra inputs are not permitted"):
+        load_settings(cfg, env={})
+
+
+def test_invalid_yaml_names_line(tmp_path):
+    cfg = write(tmp_path / "newswatch.yaml", "fetch:\n  retries: [1, 2\n")
+    with pytest.raises(ConfigError, match=r"newswatch\.yaml: line \d+, column \d+: invalid YAML"):
+        load_settings(cfg, env={})
+
+
+def test_bad_topic_file_is_named_with_query_problem(tmp_path):
+    write(tmp_path / "newswatch.yaml", "")
+    topic = write(tmp_path / "topics" / "broken.yaml", "name: broken\nquery: 'csto AND (kazakh'\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, env={})
+    assert str(topic) in str(info.value) and "query" in str(info.value)
+
+
+def test_watchlist_must_name_gazetteer_entities(tmp_path):
+    write(tmp_path / "newswatch.yaml", "")
+    write(tmp_path / "topics" / "t.yaml",
+          "name: t\ngazetteer:\n  - {name: CSTO, label: ORG}\nwatchlist: [Nobody]\n")
+    with pytest.raises(ConfigError, match="watchlist"):
+        load_settings(tmp_path, env={})
+
+
+def test_bad_regex_and_duplicate_sources(tmp_path):
+    cfg = write(tmp_path / "a.yaml", "clean:\n  boilerplate_patterns: ['(unclosed']\n")
+    with pytest.raises(ConfigError, match=r"clean\.boilerplate_patterns: bad regular expression"):
+        load_settings(cfg, env={})
+    cfg = write(tmp_path / "b.yaml",
+                "sources:\n  - {name: x, url: 'https://a.example/f'}\n"
+                "  - {name: x, url: 'https://b.example/f'}\n")
+    with pytest.raises(ConfigError, match="duplicate source names"):
+        load_settings(cfg, env={})
+
+
+def test_archive_path_is_relative_to_config_file(tmp_path):
+    (tmp_path / "arch").mkdir()
+    cfg = write(tmp_path / "conf" / "newswatch.yaml",
+                "sources:\n  - {name: a, kind: archive, path: ../arch}\n")
+    s = load_settings(cfg, env={})
+    assert s.sources[0].path == (tmp_path / "arch").resolve()
+
+
+def test_missing_config_is_clear(tmp_path):
+    with pytest.raises(ConfigError, match="no such config file or folder"):
+        load_settings(tmp_path / "nope", env={})
+
+
+def test_bad_env_override_is_reported(tmp_path):
+    cfg = write(tmp_path / "newswatch.yaml", "")
+    with pytest.raises(ConfigError, match=r"override: fetch\.concurrency"):
+        load_settings(cfg, env={"NEWSWATCH__FETCH__CONCURRENCY": "0"})

@@ -1,0 +1,169 @@
+-- Named queries used by warehouse/store.py. Every value is a bound parameter.
+
+-- name: source_state
+SELECT name, kind, location, etag, last_modified, content_hash, last_polled, last_success,
+       last_error, last_error_at, consecutive_failures, items_seen
+FROM sources WHERE name = ?;
+
+-- name: upsert_source_success
+INSERT INTO sources AS s (name, kind, location, etag, last_modified, content_hash, last_polled,
+                          last_success, consecutive_failures, items_seen)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+ON CONFLICT (name) DO UPDATE SET
+    kind = excluded.kind,
+    location = excluded.location,
+    etag = coalesce(excluded.etag, s.etag),
+    last_modified = coalesce(excluded.last_modified, s.last_modified),
+    content_hash = coalesce(excluded.content_hash, s.content_hash),
+    last_polled = excluded.last_polled,
+    last_success = excluded.last_success,
+    consecutive_failures = 0,
+    items_seen = s.items_seen + excluded.items_seen;
+
+-- name: upsert_source_failure
+INSERT INTO sources AS s (name, kind, location, last_polled, last_error, last_error_at,
+                          consecutive_failures)
+VALUES (?, ?, ?, ?, ?, ?, 1)
+ON CONFLICT (name) DO UPDATE SET
+    kind = excluded.kind,
+    location = excluded.location,
+    last_polled = excluded.last_polled,
+    last_error = excluded.last_error,
+    last_error_at = excluded.last_error_at,
+    consecutive_failures = s.consecutive_failures + 1;
+
+-- name: settled_items
+-- Items that need no more work: done, or failed too often. Takes a list of url keys.
+SELECT url_key FROM seen_items
+WHERE url_key IN (SELECT unnest(?::VARCHAR[]))
+  AND (status <> 'failed' OR attempts >= ?);
+
+-- name: upsert_seen_item
+INSERT INTO seen_items AS s (url_key, url, source, guid, title, first_seen, last_attempt, status,
+                             attempts, reason, article_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+ON CONFLICT (url_key) DO UPDATE SET
+    last_attempt = excluded.last_attempt,
+    status = excluded.status,
+    attempts = s.attempts + 1,
+    reason = excluded.reason,
+    article_key = coalesce(excluded.article_key, s.article_key);
+
+-- name: existing_articles
+SELECT article_key FROM articles WHERE article_key IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: insert_article
+INSERT INTO articles (article_key, url, canonical_url, source, site, title, text, published,
+                      fetched_at, language, content_hash, words, run_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (article_key) DO NOTHING;
+
+-- name: insert_topic_match
+INSERT INTO topic_matches (article_key, topic, terms) VALUES (?, ?, ?)
+ON CONFLICT (article_key, topic) DO NOTHING;
+
+-- name: existing_entities
+SELECT entity_id FROM entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: insert_entity
+INSERT INTO entities (entity_id, name, label) VALUES (?, ?, ?)
+ON CONFLICT (entity_id) DO NOTHING;
+
+-- name: insert_mention
+INSERT INTO mentions (article_key, entity_id, count) VALUES (?, ?, ?)
+ON CONFLICT (article_key, entity_id) DO NOTHING;
+
+-- name: record_error
+INSERT INTO fetch_errors AS f (url_key, stage, url, source, reason, status_code, retryable,
+                               attempts, first_at, last_at, resolved_at, run_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, NULL, ?)
+ON CONFLICT (url_key, stage) DO UPDATE SET
+    reason = excluded.reason,
+    status_code = excluded.status_code,
+    retryable = excluded.retryable,
+    attempts = f.attempts + 1,
+    last_at = excluded.last_at,
+    resolved_at = NULL,
+    run_id = excluded.run_id;
+
+-- name: resolve_errors
+UPDATE fetch_errors SET resolved_at = ?
+WHERE url_key IN (SELECT unnest(?::VARCHAR[])) AND resolved_at IS NULL;
+
+-- name: site_line_counts
+SELECT line_hash, articles FROM site_lines
+WHERE site = ? AND line_hash IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: add_site_line
+INSERT INTO site_lines AS l (site, line_hash, articles, sample) VALUES (?, ?, 1, ?)
+ON CONFLICT (site, line_hash) DO UPDATE SET articles = l.articles + 1;
+
+-- name: start_run
+INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running');
+
+-- name: finish_run
+UPDATE runs SET finished_at = ?, status = ?, sources_polled = ?, feed_errors = ?,
+    entries_seen = ?, new_items = ?, fetched = ?, failed = ?, rejected = ?, offtopic = ?,
+    stored = ?, mentions = ?, new_entities = ?, seconds = ?, error = ?
+WHERE run_id = ?;
+
+-- name: top_entities
+-- Top entities of the last N days before the newest event (optionally in one topic).
+WITH anchor AS (SELECT max(event_time) AS now FROM article_events)
+SELECT em.entity, em.label,
+       count(DISTINCT em.article_key) AS articles,
+       sum(em.count)::BIGINT AS mentions,
+       min(em.event_time) AS first_seen
+FROM entity_mentions em, anchor
+WHERE em.event_time > anchor.now - to_days(CAST(? AS INTEGER))
+  AND (CAST(? AS VARCHAR) IS NULL OR em.article_key IN (
+        SELECT article_key FROM topic_matches WHERE topic = ?))
+GROUP BY ALL
+ORDER BY articles DESC, mentions DESC, entity
+LIMIT ?;
+
+-- name: rising_entities
+-- Articles in the last 24 h against the daily average of the N days before (optionally one topic).
+WITH anchor AS (SELECT max(event_time) AS now FROM article_events),
+scoped AS (
+    SELECT em.* FROM entity_mentions em
+    WHERE CAST(? AS VARCHAR) IS NULL OR em.article_key IN (
+        SELECT article_key FROM topic_matches WHERE topic = ?)
+),
+counts AS (
+    SELECT s.entity, s.label,
+           count(DISTINCT s.article_key) FILTER (
+               WHERE s.event_time > anchor.now - INTERVAL 24 HOUR) AS last_24h,
+           count(DISTINCT s.article_key) FILTER (
+               WHERE s.event_time <= anchor.now - INTERVAL 24 HOUR) AS before
+    FROM scoped s, anchor
+    WHERE s.event_time > anchor.now - INTERVAL 24 HOUR - to_days(CAST(? AS INTEGER))
+    GROUP BY ALL
+)
+SELECT entity, label, last_24h, before,
+       round((last_24h + 1) / (before / CAST(? AS DOUBLE) + 1), 2) AS ratio
+FROM counts
+WHERE last_24h > 0
+ORDER BY ratio DESC, last_24h DESC, entity
+LIMIT ?;
+
+-- name: feeds_report
+SELECT s.name, s.kind, s.location, s.last_success, s.last_error, s.last_error_at,
+       s.consecutive_failures, s.items_seen,
+       (SELECT count(*) FROM seen_items i WHERE i.source = s.name AND i.status = 'stored') AS stored,
+       (SELECT count(*) FROM seen_items i WHERE i.source = s.name AND i.status = 'failed') AS failed
+FROM sources s
+ORDER BY s.name;
+
+-- name: run_counts
+SELECT (SELECT count(*) FROM articles) AS articles,
+       (SELECT count(*) FROM entities) AS entities,
+       (SELECT count(*) FROM mentions) AS mentions,
+       (SELECT count(*) FROM topic_matches) AS topic_matches,
+       (SELECT count(*) FROM seen_items) AS seen_items;
+
+-- name: due_retries
+-- Items whose last attempt failed and that may be tried again, for the given sources.
+SELECT url_key, url, source, guid, title FROM seen_items
+WHERE status = 'failed' AND attempts < ? AND source IN (SELECT unnest(?::VARCHAR[]))
+ORDER BY first_seen;

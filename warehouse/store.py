@@ -1,0 +1,355 @@
+"""The DuckDB warehouse: versioned schema, idempotent loads and the reads the pipeline needs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+_SQL = resources.files("warehouse") / "sql"
+_NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
+
+
+class WarehouseError(Exception):
+    """The warehouse file cannot be opened or used."""
+
+
+def _load_queries() -> dict[str, str]:
+    """Named queries from sql/queries.sql, split on `-- name:` markers."""
+    text = (_SQL / "queries.sql").read_text(encoding="utf-8")
+    parts = _NAME.split(text)
+    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+QUERIES = _load_queries()
+
+
+def _migrations() -> list[tuple[int, str]]:
+    """(version, sql) for every file in sql/migrations, in order."""
+    found = []
+    for entry in (_SQL / "migrations").iterdir():
+        match = re.match(r"^(\d+)_.*\.sql$", entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def stable_key(*parts: str, size: int = 16) -> str:
+    """A short, stable hex key from text parts."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[: size * 2]
+
+
+def entity_id(name: str, label: str) -> str:
+    """The key of an entity: its label and canonical name."""
+    return stable_key(label, name, size=8)
+
+
+def utcnow() -> datetime:
+    """Now, as naive UTC (the warehouse stores UTC without zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def to_utc_naive(value: datetime | None) -> datetime | None:
+    """Convert an aware datetime to naive UTC; naive ones are taken as UTC."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """A clean, on-topic article ready to store."""
+
+    article_key: str
+    url: str
+    canonical_url: str
+    source: str
+    site: str | None
+    title: str | None
+    text: str
+    published: datetime | None
+    fetched_at: datetime
+    language: str | None
+    content_hash: str
+    topics: dict[str, tuple[str, ...]]
+    mentions: dict[tuple[str, str], int]  # (canonical name, label) -> count
+    site_lines: tuple[tuple[str, str], ...] = ()  # (line hash, line) of its short lines
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """What became of one feed entry in this run."""
+
+    url_key: str
+    url: str
+    source: str
+    guid: str | None
+    title: str | None
+    status: str  # stored | offtopic | rejected | failed
+    reason: str | None = None
+    article_key: str | None = None
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    """A failure of one URL at one stage."""
+
+    url_key: str
+    stage: str
+    url: str
+    source: str
+    reason: str
+    status_code: int | None
+    retryable: bool
+
+
+@dataclass(frozen=True)
+class SourcePoll:
+    """A source's polling result, for its health record."""
+
+    name: str
+    kind: str
+    location: str
+    ok: bool
+    new_items: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class LoadBatch:
+    """Everything one run (or one batch of it) writes, applied in one transaction."""
+
+    run_id: str
+    articles: list[ArticleRecord] = field(default_factory=list)
+    outcomes: list[ItemOutcome] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+    polls: list[SourcePoll] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoadStats:
+    """What a load changed."""
+
+    articles_new: int
+    entities_new: int
+    mentions_new: int
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What the warehouse remembers about a source between polls."""
+
+    name: str
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    items_seen: int
+
+
+class Warehouse:
+    """A DuckDB file with newswatch's schema; one writer process at a time."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise WarehouseError(f"{self.path}: no warehouse here yet; run `newswatch run --once`")
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"{self.path}: cannot open DuckDB file: {exc}") from exc
+        if not read_only:
+            self.migrate()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run a block atomically: all of it lands or none."""
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        """The highest migration applied."""
+        row = self.conn.execute(
+            "SELECT coalesce(max(version), 0) FROM schema_version"
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def migrate(self) -> None:
+        """Apply pending migrations, each in its own transaction, then refresh views."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+        )
+        current = self.schema_version()
+        for version, sql in _migrations():
+            if version <= current:
+                continue
+            with self.transaction() as conn:
+                conn.execute(sql)
+                conn.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
+        self.conn.execute((_SQL / "views.sql").read_text(encoding="utf-8"))
+
+    def query(self, name: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a named query and fetch all rows."""
+        return self.conn.execute(QUERIES[name], list(params)).fetchall()
+
+    def query_dicts(self, name: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a named query and return rows as dicts."""
+        cur = self.conn.execute(QUERIES[name], list(params))
+        cols = [d[0] for d in cur.description or []]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def source_state(self, name: str) -> SourceState | None:
+        """The remembered state of one source, or None if never polled."""
+        rows = self.query("source_state", [name])
+        if not rows:
+            return None
+        r = rows[0]
+        return SourceState(
+            name=r[0],
+            etag=r[3],
+            last_modified=r[4],
+            content_hash=r[5],
+            last_success=r[7],
+            last_error=r[8],
+            consecutive_failures=r[10],
+            items_seen=r[11],
+        )
+
+    def settled(self, url_keys: Sequence[str], max_attempts: int) -> set[str]:
+        """The keys among `url_keys` that need no more work."""
+        if not url_keys:
+            return set()
+        return {r[0] for r in self.query("settled_items", [list(url_keys), max_attempts])}
+
+    def site_line_counts(self, site: str, hashes: Sequence[str]) -> dict[str, int]:
+        """How many stored articles of `site` carry each line hash."""
+        if not hashes:
+            return {}
+        return dict(self.query("site_line_counts", [site, list(hashes)]))  # type: ignore[arg-type]
+
+    def start_run(self, run_id: str) -> None:
+        """Record that a run began."""
+        self.conn.execute(QUERIES["start_run"], [run_id, utcnow()])
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, Any], seconds: float) -> None:
+        """Record a run's end and its counts."""
+        keys = (
+            "sources_polled feed_errors entries_seen new_items fetched failed rejected offtopic "
+            "stored mentions new_entities"
+        ).split()
+        values = [int(counts.get(k, 0)) for k in keys]
+        self.conn.execute(
+            QUERIES["finish_run"],
+            [utcnow(), status, *values, seconds, counts.get("error"), run_id],
+        )
+
+    def load(self, batch: LoadBatch) -> LoadStats:
+        """Write a batch atomically and idempotently; return what was new."""
+        now = utcnow()
+        with self.transaction() as conn:
+            keys = [a.article_key for a in batch.articles]
+            existing = {r[0] for r in conn.execute(QUERIES["existing_articles"], [keys]).fetchall()}
+            fresh = [a for a in batch.articles if a.article_key not in existing]
+            ids = {(n, lbl): entity_id(n, lbl) for a in fresh for (n, lbl) in a.mentions}
+            known = {
+                r[0]
+                for r in conn.execute(QUERIES["existing_entities"], [list(ids.values())]).fetchall()
+            }
+            new_entities = [(eid, n, lbl) for (n, lbl), eid in ids.items() if eid not in known]
+            if fresh:
+                conn.executemany(QUERIES["insert_article"], [_article_row(a, batch.run_id) for a in fresh])
+                conn.executemany(
+                    QUERIES["insert_topic_match"],
+                    [(a.article_key, t, list(terms)) for a in fresh for t, terms in a.topics.items()],
+                )
+            if new_entities:
+                conn.executemany(QUERIES["insert_entity"], new_entities)
+            mention_rows = [
+                (a.article_key, ids[key], count) for a in fresh for key, count in a.mentions.items()
+            ]
+            if mention_rows:
+                conn.executemany(QUERIES["insert_mention"], mention_rows)
+            # Site-line counts grow only with articles new to the warehouse, so re-runs are no-ops.
+            line_rows = [(a.site, h, line) for a in fresh if a.site for h, line in a.site_lines]
+            if line_rows:
+                conn.executemany(QUERIES["add_site_line"], line_rows)
+            if batch.outcomes:
+                conn.executemany(
+                    QUERIES["upsert_seen_item"],
+                    [
+                        (o.url_key, o.url, o.source, o.guid, o.title, now, now, o.status,
+                         o.reason, o.article_key)
+                        for o in batch.outcomes
+                    ],
+                )
+                done = [o.url_key for o in batch.outcomes if o.status != "failed"]
+                if done:
+                    conn.execute(QUERIES["resolve_errors"], [now, done])
+            if batch.errors:
+                conn.executemany(
+                    QUERIES["record_error"],
+                    [
+                        (e.url_key, e.stage, e.url, e.source, e.reason, e.status_code,
+                         e.retryable, now, now, batch.run_id)
+                        for e in batch.errors
+                    ],
+                )
+            for poll in batch.polls:
+                self._record_poll(conn, poll, now)
+        return LoadStats(len(fresh), len(new_entities), len(mention_rows))
+
+    @staticmethod
+    def _record_poll(conn: duckdb.DuckDBPyConnection, poll: SourcePoll, now: datetime) -> None:
+        """Update a source's health after a poll."""
+        if poll.ok:
+            conn.execute(
+                QUERIES["upsert_source_success"],
+                [poll.name, poll.kind, poll.location, poll.etag, poll.last_modified,
+                 poll.content_hash, now, now, poll.new_items],
+            )
+        else:
+            conn.execute(
+                QUERIES["upsert_source_failure"],
+                [poll.name, poll.kind, poll.location, now, poll.error, now],
+            )
+
+
+def _article_row(a: ArticleRecord, run_id: str) -> tuple[Any, ...]:
+    """The insert_article parameters of one article."""
+    return (
+        a.article_key, a.url, a.canonical_url, a.source, a.site, a.title, a.text,
+        to_utc_naive(a.published), to_utc_naive(a.fetched_at), a.language, a.content_hash,
+        len(a.text.split()), run_id,
+    )
