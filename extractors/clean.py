@@ -1,0 +1,152 @@
+"""Main text and metadata of a news page: trafilatura, then newswatch's boilerplate filters."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import py3langid
+import trafilatura
+
+from extractors.boilerplate import PhraseFilter, normalise_lines
+
+if TYPE_CHECKING:
+    from newswatch.settings import CleanSettings
+
+log = logging.getLogger("newswatch.clean")
+
+# Beyond this, a "page" is a dump or an attack; lxml time and memory grow with it.
+MAX_HTML_CHARS = 8_000_000
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    """The readable part of a page and what we know about it."""
+
+    text: str
+    title: str | None
+    published: datetime | None
+    language: str | None
+    site: str | None
+    url: str | None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class CleanOutcome:
+    """An article, or the reason there is none."""
+
+    article: CleanArticle | None
+    reason: str | None = None
+
+
+def _default_settings() -> CleanSettings:
+    """The clean settings of the default config."""
+    from newswatch.settings import load_settings
+
+    return load_settings().clean
+
+
+@lru_cache(maxsize=8)
+def _phrase_filter(phrases: tuple[str, ...], patterns: tuple[str, ...]) -> PhraseFilter:
+    """A compiled filter, cached because settings rarely change within a process."""
+    return PhraseFilter(phrases, patterns)
+
+
+def phrase_filter(settings: CleanSettings) -> PhraseFilter:
+    """The phrase filter for these settings."""
+    return _phrase_filter(tuple(settings.boilerplate_phrases), tuple(settings.boilerplate_patterns))
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    """trafilatura's YYYY-MM-DD date as an aware UTC datetime."""
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, from its first few thousand characters."""
+    sample = text[:3000]
+    if len(sample.split()) < 5:
+        return None
+    lang, _score = py3langid.classify(sample)
+    return str(lang)
+
+
+def _site(sitename: str | None, url: str | None) -> str | None:
+    """The site an article comes from: its host name, else the name the page gives."""
+    host = urlsplit(url).hostname if url else None
+    if host:
+        return host.removeprefix("www.")
+    return sitename or None
+
+
+def _drop_leading_title(text: str, title: str | None) -> str:
+    """The text without a first line that repeats the title (it is stored apart)."""
+    first, _, rest = text.partition("\n")
+    if title and first.strip().casefold() == title.casefold():
+        return rest
+    return text
+
+
+def extract_article(
+    html: str, url: str | None = None, settings: CleanSettings | None = None
+) -> CleanOutcome:
+    """Extract a clean article from HTML, or say why there is none; never raises."""
+    settings = settings or _default_settings()
+    if not html or not html.strip():
+        return CleanOutcome(None, "empty page")
+    if len(html) > MAX_HTML_CHARS:
+        return CleanOutcome(None, f"page too large: {len(html)} characters")
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            favor_precision=settings.favor_precision,
+            include_comments=False,
+            include_tables=settings.include_tables,
+            include_images=False,
+            include_links=False,
+        )
+    except Exception as exc:  # trafilatura/lxml raise many types on hostile markup
+        return CleanOutcome(None, f"extraction failed: {type(exc).__name__}: {exc}"[:300])
+    if doc is None or not doc.text:
+        return CleanOutcome(None, "not an article: no main text found")
+    title = normalise_lines(doc.title).replace("\n", " ") if doc.title else None
+    text = _drop_leading_title(phrase_filter(settings).strip(doc.text), title)
+    if len(text) < settings.min_chars:
+        return CleanOutcome(None, f"too short: {len(text)} characters after cleaning")
+    article = CleanArticle(
+        text=text,
+        title=title or None,
+        published=_parse_date(doc.date),
+        language=detect_language(text),
+        site=_site(doc.sitename, url),
+        url=url,
+        author=doc.author or None,
+    )
+    return CleanOutcome(article)
+
+
+def with_text(article: CleanArticle, text: str) -> CleanArticle:
+    """A copy of the article with other text (after later filters)."""
+    return replace(article, text=text)
+
+
+def clean_html(
+    html: str, url: str | None = None, settings: CleanSettings | None = None
+) -> CleanArticle | None:
+    """The clean article of a page, or None (the reason is logged; see extract_article)."""
+    outcome = extract_article(html, url, settings)
+    if outcome.article is None:
+        log.info("no article from %s: %s", url or "page", outcome.reason)
+    return outcome.article

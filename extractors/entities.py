@@ -1,0 +1,164 @@
+"""Named entities: a topic gazetteer ahead of spaCy's NER, then normalisation to canonical names."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from newswatch.settings import GazetteerEntry, NlpSettings
+
+# Pipes of the English pipelines that NER does not need: loading them only costs time.
+NON_NER_PIPES = (
+    "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter",
+    "textcat", "entity_linker",
+)
+
+# Titles and honorifics are not part of a name ("President Tokayev" is Tokayev).
+_TITLES = re.compile(
+    r"^(?:(?:the|former|ex-|acting|deputy|vice|first|general|colonel|lieutenant|major|"
+    r"president|prime|minister|foreign|defen[cs]e|secretary|secretary-general|chairman|"
+    r"chair|leader|head|commander|spokesman|spokeswoman|ambassador|mr|mrs|ms|dr|gen|col|"
+    r"sen|rep|gov|sir|kazakh|russian|belarusian|armenian|president-elect)\.?\s+)+",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity mentioned in one text, under its canonical name."""
+
+    name: str
+    label: str
+    count: int
+
+
+def normalise_name(surface: str) -> str:
+    """A surface form without titles, possessive, edge punctuation and extra spaces."""
+    name = _SPACES.sub(" ", surface).strip()
+    name = _POSSESSIVE.sub("", name)
+    name = _EDGE_JUNK.sub("", name)
+    stripped = _TITLES.sub("", name)
+    # Keep the original if the "title" was the whole name (e.g. an ORG called "Defence").
+    return stripped if stripped else name
+
+
+def _key(name: str) -> str:
+    """Case- and hyphen-insensitive lookup key for a name."""
+    return _SPACES.sub(" ", name.replace("-", " ")).strip().casefold()
+
+
+class Gazetteer:
+    """Canonical names, labels and aliases of the entities topics care about."""
+
+    def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+        self.canonical: dict[str, tuple[str, str]] = {}
+        self.patterns: list[dict[str, Any]] = []
+        for entry in entries:
+            for form in (entry.name, *entry.aliases):
+                self.canonical.setdefault(_key(form), (entry.name, entry.label))
+                self.patterns.append({"label": entry.label, "pattern": form, "id": entry.name})
+
+    def resolve(self, name: str) -> tuple[str, str] | None:
+        """(canonical name, label) for a known name or alias."""
+        return self.canonical.get(_key(name))
+
+
+def _resolve_short_forms(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Map a short form ("Tokayev") to the full name used in the same text."""
+    people = {n for n, lbl in found if lbl == "PERSON" and " " in n}
+    by_last: dict[str, set[str]] = {}
+    for full in people:
+        by_last.setdefault(full.rsplit(" ", 1)[-1].casefold(), set()).add(full)
+    out = []
+    for name, label in found:
+        fulls = by_last.get(name.casefold()) if " " not in name else None
+        # Only an unambiguous surname is resolved: two Aliyevs in one story stay apart.
+        if fulls and len(fulls) == 1:
+            out.append((next(iter(fulls)), "PERSON"))
+        else:
+            out.append((name, label))
+    return out
+
+
+class EntityExtractor:
+    """Runs the gazetteer and NER over batches of texts and returns canonical mentions."""
+
+    def __init__(self, settings: NlpSettings, gazetteer: Iterable[GazetteerEntry] = ()) -> None:
+        self.settings = settings
+        self.gazetteer = Gazetteer(gazetteer)
+        self.labels = set(settings.labels)
+        self.nlp = load_pipeline(settings.model)
+        if self.gazetteer.patterns:
+            ruler = self.nlp.get_pipe("entity_ruler")
+            ruler.add_patterns(self.gazetteer.patterns)
+
+    def extract(self, texts: Sequence[str]) -> list[list[Mention]]:
+        """Mentions per text, in input order; texts are processed in batches."""
+        trimmed = (t[: self.settings.max_chars] for t in texts)
+        docs = self.nlp.pipe(
+            trimmed, batch_size=self.settings.batch_size, n_process=self.settings.n_process
+        )
+        return [self._mentions(doc) for doc in docs]
+
+    def _mentions(self, doc: Any) -> list[Mention]:
+        """Canonical mentions of one parsed text."""
+        found: list[tuple[str, str]] = []
+        for ent in doc.ents:
+            if ent.ent_id_:
+                canon = self.gazetteer.resolve(ent.ent_id_)
+                if canon:
+                    found.append(canon)
+                    continue
+            if ent.label_ not in self.labels:
+                continue
+            name = normalise_name(ent.text)
+            if len(name) < 2 or not any(c.isalpha() for c in name):
+                continue
+            found.append(self.gazetteer.resolve(name) or (name, ent.label_))
+        counts = Counter(_resolve_short_forms(found))
+        return [Mention(n, lbl, c) for (n, lbl), c in sorted(counts.items())]
+
+
+def load_pipeline(model: str) -> Language:
+    """Load a spaCy model with only the NER pipes and an entity ruler ahead of NER."""
+    import spacy
+
+    try:
+        nlp = spacy.load(model, exclude=list(NON_NER_PIPES))
+    except OSError as exc:
+        raise RuntimeError(
+            f"spaCy model {model!r} is not installed; run `make install` or set nlp.model "
+            f"(e.g. NEWSWATCH__NLP__MODEL=en_core_web_sm): {exc}"
+        ) from exc
+    # Matching on lower-case text lets the gazetteer catch "csto" and "CSTO" alike.
+    nlp.add_pipe(
+        "entity_ruler",
+        before="ner",
+        config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
+    )
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _default_extractor() -> EntityExtractor:
+    """The extractor for the default config, with every topic's gazetteer."""
+    from newswatch.settings import load_settings
+
+    settings = load_settings()
+    entries = [e for t in settings.topics for e in t.gazetteer]
+    return EntityExtractor(settings.nlp, entries)
+
+
+def extract_entities(texts: list[str]) -> list[list[Mention]]:
+    """Mentions per text using the default config's model and gazetteers."""
+    return _default_extractor().extract(texts)

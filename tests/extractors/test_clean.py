@@ -1,0 +1,56 @@
+"""clean_html on pages we wrote: text, metadata, boilerplate gone, clear rejections."""
+
+from pathlib import Path
+
+from extractors.clean import clean_html, extract_article
+from newswatch.settings import load_settings
+
+PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
+BOILERPLATE = ["Content is protected", "Wed. Jul 6th", "min read", "ALSO READ", "Share on",
+               "cookies", "Advertisement", "Leave a Reply"]
+
+
+def page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def test_article_text_and_metadata():
+    art = clean_html(page("banner_site.html"), "https://tienshan-post.example/2022/01/08/airport")
+    assert art is not None
+    assert art.title == "Peacekeepers guard Almaty airport"
+    assert art.text.startswith("Soldiers sent by the CSTO took up positions")
+    assert "first time the bloc's collective force" in art.text
+    assert art.published is not None and art.published.date().isoformat() == "2022-01-08"
+    assert art.language == "en"
+    assert art.site == "tienshan-post.example"
+
+
+def test_no_boilerplate_survives_on_either_template():
+    for name in ("banner_site.html", "glued_notice.html"):
+        art = clean_html(page(name), f"https://x.example/{name}")
+        assert art is not None, name
+        for phrase in BOILERPLATE:
+            assert phrase.lower() not in art.text.lower(), (name, phrase)
+    art = clean_html(page("glued_notice.html"), "https://x.example/g")
+    assert art is not None and "Askar Mamin resigned." in art.text
+
+
+def test_rejections_have_reasons():
+    settings = load_settings(env={}).clean
+    assert extract_article("", None, settings).reason == "empty page"
+    short = "<html><body><article><p>Troops arrived.</p></article></body></html>"
+    out = extract_article(short, "https://x.example/s", settings)
+    assert out.article is None and out.reason is not None
+    assert out.reason.startswith(("too short", "not an article"))
+    out = extract_article("<html><body><nav>Home</nav></body></html>", None, settings)
+    assert out.article is None and out.reason
+
+
+def test_broken_and_hostile_html_never_raises():
+    settings = load_settings(env={}).clean
+    for html in ["<html><body><p>unclosed <b><i>" * 500, "\x00\x01\x02 binary",
+                 "<" * 10_000, "<div>" * 20_000 + "text"]:
+        out = extract_article(html, None, settings)
+        assert out.article is not None or out.reason
+    huge = "<p>" + "word " * 2_000_000 + "</p>"
+    assert extract_article(huge, None, settings).reason.startswith("page too large")
