@@ -1,0 +1,1 @@
+"""Article extraction: cleaning, boilerplate filtering, entities and topic relevance."""
