@@ -61,7 +61,7 @@ class CleanSettings(_Model):
     boilerplate_phrases: list[str] = Field(default_factory=list)
     boilerplate_patterns: list[str] = Field(default_factory=list)
     # A line one site prints in this many of its articles is template text, not news.
-    repeated_line_min_articles: int = Field(3, ge=2)
+    repeated_line_min_articles: int = Field(2, ge=2)
     repeated_line_max_chars: int = Field(200, ge=10)
 
     @field_validator("boilerplate_patterns")
