@@ -37,7 +37,7 @@ format: $(STAMP)
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock: $(STAMP)
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes \
 		--extra model --extra dev --extra airflow -o requirements.lock pyproject.toml
 
 clean-data:
