@@ -19,14 +19,25 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extractors.boilerplate import drop_lines, repeated_lines, short_lines  # noqa: E402
-from extractors.clean import extract_article  # noqa: E402
-from newswatch.pipeline import archive_page  # noqa: E402
-from newswatch.settings import ArchiveSource, load_settings  # noqa: E402
+from extractors.boilerplate import drop_lines, repeated_lines, short_lines
+from extractors.clean import extract_article
+from newswatch.pipeline import archive_page
+from newswatch.settings import ArchiveSource, load_settings
 
-BOILERPLATE = ["Content is protected", "Jul 6th", "min read", "ALSO READ", "Share on",
-               "We use cookies", "Advertisement", "Leave a Reply", "You may also like",
-               "Related posts", "Follow us", "Tags:"]
+BOILERPLATE = [
+    "Content is protected",
+    "Jul 6th",
+    "min read",
+    "ALSO READ",
+    "Share on",
+    "We use cookies",
+    "Advertisement",
+    "Leave a Reply",
+    "You may also like",
+    "Related posts",
+    "Follow us",
+    "Tags:",
+]
 WORD = re.compile(r"\w+", re.UNICODE)
 VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
@@ -79,8 +90,9 @@ def main() -> None:
     for name, kwargs in VARIANTS.items():
         outs, start = [], time.perf_counter()
         for a, html in pages:
-            outs.append(trafilatura.extract(html, url=a["url"], include_comments=False,
-                                            **kwargs) or "")
+            outs.append(
+                trafilatura.extract(html, url=a["url"], include_comments=False, **kwargs) or ""
+            )
         ms = (time.perf_counter() - start) * 1000 / len(pages)
         _row(f"trafilatura {name}", outs, pages, ms)
 
@@ -88,17 +100,31 @@ def main() -> None:
     start = time.perf_counter()
     cleaned = [extract_article(html, a["url"], settings).article for a, html in pages]
     texts = [c.text if c else "" for c in cleaned]
-    _row("newswatch: + phrases/patterns", texts, pages,
-         (time.perf_counter() - start) * 1000 / len(pages))
+    _row(
+        "newswatch: + phrases/patterns",
+        texts,
+        pages,
+        (time.perf_counter() - start) * 1000 / len(pages),
+    )
     sites = [c.site if c else None for c in cleaned]
-    repeated = repeated_lines(zip(sites, texts, strict=True), {},
-                              settings.repeated_line_min_articles, settings.repeated_line_max_chars)
+    repeated = repeated_lines(
+        zip(sites, texts, strict=True),
+        {},
+        settings.repeated_line_min_articles,
+        settings.repeated_line_max_chars,
+    )
     final = [drop_lines(t, repeated.get(s, set())) for s, t in zip(sites, texts, strict=True)]
-    _row("newswatch: + site-repeated lines", final, pages,
-         (time.perf_counter() - start) * 1000 / len(pages))
+    _row(
+        "newswatch: + site-repeated lines",
+        final,
+        pages,
+        (time.perf_counter() - start) * 1000 / len(pages),
+    )
     lines = sum(len(v) for v in repeated.values())
-    print(f"(site-repeated lines learnt from the batch: {lines}; "
-          f"short lines per page: {sum(len(short_lines(t, 200)) for t in texts) / len(texts):.1f})")
+    print(
+        f"(site-repeated lines learnt from the batch: {lines}; "
+        f"short lines per page: {sum(len(short_lines(t, 200)) for t in texts) / len(texts):.1f})"
+    )
 
 
 def _row(name: str, outs: list[str], pages: list[tuple[dict[str, Any], str]], ms: float) -> None:

@@ -52,16 +52,16 @@ def short_lines(text: str, max_chars: int) -> dict[str, str]:
 
 def repeated_lines(
     site_texts: Iterable[tuple[str | None, str]],
-    stored_counts: Mapping[str | None, Mapping[str, int]],
+    stored_counts: Mapping[str, Mapping[str, int]],
     min_articles: int,
     max_chars: int,
-) -> dict[str | None, set[str]]:
+) -> dict[str, set[str]]:
     """Per site, the hashes of lines found in at least `min_articles` articles (stored + batch)."""
-    batch: dict[str | None, Counter[str]] = {}
+    batch: dict[str, Counter[str]] = {}
     for site, text in site_texts:
         if site:
             batch.setdefault(site, Counter()).update(short_lines(text, max_chars).keys())
-    out: dict[str | None, set[str]] = {}
+    out: dict[str, set[str]] = {}
     for site, counts in batch.items():
         stored = stored_counts.get(site, {})
         out[site] = {h for h, n in counts.items() if n + stored.get(h, 0) >= min_articles}
@@ -75,4 +75,11 @@ def drop_lines(text: str, hashes: set[str]) -> str:
     return "\n".join(line for line in text.splitlines() if line_hash(line) not in hashes)
 
 
-__all__ = ["PhraseFilter", "drop_lines", "line_hash", "normalise_lines", "repeated_lines", "short_lines"]
+__all__ = [
+    "PhraseFilter",
+    "drop_lines",
+    "line_hash",
+    "normalise_lines",
+    "repeated_lines",
+    "short_lines",
+]

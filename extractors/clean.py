@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import py3langid
 import trafilatura
+from trafilatura.settings import Document
 
 from extractors.boilerplate import PhraseFilter, normalise_lines
 
@@ -119,7 +120,7 @@ def extract_article(
         )
     except Exception as exc:  # trafilatura/lxml raise many types on hostile markup
         return CleanOutcome(None, f"extraction failed: {type(exc).__name__}: {exc}"[:300])
-    if doc is None or not doc.text:
+    if not isinstance(doc, Document) or not doc.text:
         return CleanOutcome(None, "not an article: no main text found")
     title = normalise_lines(doc.title).replace("\n", " ") if doc.title else None
     text = _drop_leading_title(phrase_filter(settings).strip(doc.text), title)

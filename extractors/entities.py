@@ -16,8 +16,14 @@ if TYPE_CHECKING:
 
 # Pipes of the English pipelines that NER does not need: loading them only costs time.
 NON_NER_PIPES = (
-    "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter",
-    "textcat", "entity_linker",
+    "tagger",
+    "morphologizer",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "senter",
+    "textcat",
+    "entity_linker",
 )
 
 # Titles and honorifics are not part of a name ("President Tokayev" is Tokayev).
@@ -73,6 +79,13 @@ class Gazetteer:
         return self.canonical.get(_key(name))
 
 
+def _plausible_name(name: str) -> bool:
+    """Whether an NER span looks like a proper name ("ministry" or "2,500" do not)."""
+    letters = [c for c in name if c.isalpha()]
+    # Names start upper-case in cased scripts; NER's lower-case spans are common nouns.
+    return len(letters) >= 2 and not (name[0].isalpha() and name[0].islower())
+
+
 def _resolve_short_forms(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Map a short form ("Tokayev") to the full name used in the same text."""
     people = {n for n, lbl in found if lbl == "PERSON" and " " in n}
@@ -99,7 +112,7 @@ class EntityExtractor:
         self.labels = set(settings.labels)
         self.nlp = load_pipeline(settings.model)
         if self.gazetteer.patterns:
-            ruler = self.nlp.get_pipe("entity_ruler")
+            ruler: Any = self.nlp.get_pipe("entity_ruler")
             ruler.add_patterns(self.gazetteer.patterns)
 
     def extract(self, texts: Sequence[str]) -> list[list[Mention]]:
@@ -122,9 +135,11 @@ class EntityExtractor:
             if ent.label_ not in self.labels:
                 continue
             name = normalise_name(ent.text)
-            if len(name) < 2 or not any(c.isalpha() for c in name):
-                continue
-            found.append(self.gazetteer.resolve(name) or (name, ent.label_))
+            known = self.gazetteer.resolve(name)
+            if known:
+                found.append(known)
+            elif _plausible_name(name):
+                found.append((name, ent.label_))
         counts = Counter(_resolve_short_forms(found))
         return [Mention(n, lbl, c) for (n, lbl), c in sorted(counts.items())]
 

@@ -92,6 +92,9 @@ def _parse(content: bytes, url: str) -> FeedParseResult:
             seen.add(entry.guid)
             entries.append(entry)
     feed_info = parsed.get("feed") or {}
+    if parsed.get("bozo") and not entries:
+        # Broken XML that yielded nothing usable is a broken feed, not a quiet one.
+        return FeedParseResult([], f"malformed XML: {_bozo_reason(parsed)}", None, dropped)
     return FeedParseResult(entries, None, _clean_text(feed_info.get("title")), dropped)
 
 

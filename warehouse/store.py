@@ -200,9 +200,7 @@ class Warehouse:
 
     def schema_version(self) -> int:
         """The highest migration applied."""
-        row = self.conn.execute(
-            "SELECT coalesce(max(version), 0) FROM schema_version"
-        ).fetchone()
+        row = self.conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
         return int(row[0]) if row else 0
 
     def migrate(self) -> None:
@@ -257,7 +255,7 @@ class Warehouse:
         """How many stored articles of `site` carry each line hash."""
         if not hashes:
             return {}
-        return dict(self.query("site_line_counts", [site, list(hashes)]))  # type: ignore[arg-type]
+        return dict(self.query("site_line_counts", [site, list(hashes)]))
 
     def start_run(self, run_id: str) -> None:
         """Record that a run began."""
@@ -265,10 +263,19 @@ class Warehouse:
 
     def finish_run(self, run_id: str, status: str, counts: dict[str, Any], seconds: float) -> None:
         """Record a run's end and its counts."""
-        keys = (
-            "sources_polled feed_errors entries_seen new_items fetched failed rejected offtopic "
-            "stored mentions new_entities"
-        ).split()
+        keys = [
+            "sources_polled",
+            "feed_errors",
+            "entries_seen",
+            "new_items",
+            "fetched",
+            "failed",
+            "rejected",
+            "offtopic",
+            "stored",
+            "mentions",
+            "new_entities",
+        ]
         values = [int(counts.get(k, 0)) for k in keys]
         self.conn.execute(
             QUERIES["finish_run"],
@@ -289,10 +296,16 @@ class Warehouse:
             }
             new_entities = [(eid, n, lbl) for (n, lbl), eid in ids.items() if eid not in known]
             if fresh:
-                conn.executemany(QUERIES["insert_article"], [_article_row(a, batch.run_id) for a in fresh])
+                conn.executemany(
+                    QUERIES["insert_article"], [_article_row(a, batch.run_id) for a in fresh]
+                )
                 conn.executemany(
                     QUERIES["insert_topic_match"],
-                    [(a.article_key, t, list(terms)) for a in fresh for t, terms in a.topics.items()],
+                    [
+                        (a.article_key, t, list(terms))
+                        for a in fresh
+                        for t, terms in a.topics.items()
+                    ],
                 )
             if new_entities:
                 conn.executemany(QUERIES["insert_entity"], new_entities)
@@ -309,8 +322,18 @@ class Warehouse:
                 conn.executemany(
                     QUERIES["upsert_seen_item"],
                     [
-                        (o.url_key, o.url, o.source, o.guid, o.title, now, now, o.status,
-                         o.reason, o.article_key)
+                        (
+                            o.url_key,
+                            o.url,
+                            o.source,
+                            o.guid,
+                            o.title,
+                            now,
+                            now,
+                            o.status,
+                            o.reason,
+                            o.article_key,
+                        )
                         for o in batch.outcomes
                     ],
                 )
@@ -321,8 +344,18 @@ class Warehouse:
                 conn.executemany(
                     QUERIES["record_error"],
                     [
-                        (e.url_key, e.stage, e.url, e.source, e.reason, e.status_code,
-                         e.retryable, now, now, batch.run_id)
+                        (
+                            e.url_key,
+                            e.stage,
+                            e.url,
+                            e.source,
+                            e.reason,
+                            e.status_code,
+                            e.retryable,
+                            now,
+                            now,
+                            batch.run_id,
+                        )
                         for e in batch.errors
                     ],
                 )
@@ -336,8 +369,17 @@ class Warehouse:
         if poll.ok:
             conn.execute(
                 QUERIES["upsert_source_success"],
-                [poll.name, poll.kind, poll.location, poll.etag, poll.last_modified,
-                 poll.content_hash, now, now, poll.new_items],
+                [
+                    poll.name,
+                    poll.kind,
+                    poll.location,
+                    poll.etag,
+                    poll.last_modified,
+                    poll.content_hash,
+                    now,
+                    now,
+                    poll.new_items,
+                ],
             )
         else:
             conn.execute(
@@ -349,7 +391,17 @@ class Warehouse:
 def _article_row(a: ArticleRecord, run_id: str) -> tuple[Any, ...]:
     """The insert_article parameters of one article."""
     return (
-        a.article_key, a.url, a.canonical_url, a.source, a.site, a.title, a.text,
-        to_utc_naive(a.published), to_utc_naive(a.fetched_at), a.language, a.content_hash,
-        len(a.text.split()), run_id,
+        a.article_key,
+        a.url,
+        a.canonical_url,
+        a.source,
+        a.site,
+        a.title,
+        a.text,
+        to_utc_naive(a.published),
+        to_utc_naive(a.fetched_at),
+        a.language,
+        a.content_hash,
+        len(a.text.split()),
+        run_id,
     )

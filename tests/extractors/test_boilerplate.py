@@ -13,20 +13,24 @@ def test_phrase_removed_even_when_glued_into_a_paragraph():
 
 
 def test_shipped_patterns_drop_banner_reading_time_and_teasers():
-    text = "\n".join([
-        "• Wed. Jul 6th, 2022",
-        "4 min read",
-        "The alliance sent troops.",
-        "ALSO READ: Protests spread in the west",
-        "Officials spoke.ALSO READ: One thing ALSO READ: Another",
-        "Advertisement",
-        "We use cookies to improve your experience.",
-    ])
+    text = "\n".join(
+        [
+            "• Wed. Jul 6th, 2022",
+            "4 min read",
+            "The alliance sent troops.",
+            "ALSO READ: Protests spread in the west",
+            "Officials spoke.ALSO READ: One thing ALSO READ: Another",
+            "Advertisement",
+            "We use cookies to improve your experience.",
+        ]
+    )
     assert FILTER.strip(text) == "The alliance sent troops.\nOfficials spoke."
 
 
 def test_news_sentences_with_similar_words_survive():
-    text = "On Wednesday, Jan. 5, the cabinet resigned.\nHe said a 4 min read of the law was enough."
+    text = (
+        "On Wednesday, Jan. 5, the cabinet resigned.\nHe said a 4 min read of the law was enough."
+    )
     assert FILTER.strip(text) == text
 
 

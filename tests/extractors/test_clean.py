@@ -6,8 +6,16 @@ from extractors.clean import clean_html, extract_article
 from newswatch.settings import load_settings
 
 PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
-BOILERPLATE = ["Content is protected", "Wed. Jul 6th", "min read", "ALSO READ", "Share on",
-               "cookies", "Advertisement", "Leave a Reply"]
+BOILERPLATE = [
+    "Content is protected",
+    "Wed. Jul 6th",
+    "min read",
+    "ALSO READ",
+    "Share on",
+    "cookies",
+    "Advertisement",
+    "Leave a Reply",
+]
 
 
 def page(name: str) -> str:
@@ -48,8 +56,12 @@ def test_rejections_have_reasons():
 
 def test_broken_and_hostile_html_never_raises():
     settings = load_settings(env={}).clean
-    for html in ["<html><body><p>unclosed <b><i>" * 500, "\x00\x01\x02 binary",
-                 "<" * 10_000, "<div>" * 20_000 + "text"]:
+    for html in [
+        "<html><body><p>unclosed <b><i>" * 500,
+        "\x00\x01\x02 binary",
+        "<" * 10_000,
+        "<div>" * 20_000 + "text",
+    ]:
         out = extract_article(html, None, settings)
         assert out.article is not None or out.reason
     huge = "<p>" + "word " * 2_000_000 + "</p>"

@@ -39,8 +39,10 @@ def test_canonical_names_labels_and_counts(extractor):
 
 
 def test_short_form_resolves_within_article_for_unknown_people(extractor):
-    text = ("Maxim Suchkov, a Moscow analyst, welcomed the move. Later Suchkov wrote that "
-            "the mission would be short. Suchkov added nothing else.")
+    text = (
+        "Maxim Suchkov, a Moscow analyst, welcomed the move. Later Suchkov wrote that "
+        "the mission would be short. Suchkov added nothing else."
+    )
     found = by_name(extractor.extract([text])[0])
     assert "Maxim Suchkov" in found and found["Maxim Suchkov"].count == 3
     assert "Suchkov" not in found
@@ -67,7 +69,9 @@ def test_gazetteer_label_overrides_ner(extractor):
     custom = EntityExtractor(
         NlpSettings(), [GazetteerEntry(name="Steppe Shield", label="EVENT", aliases=["shield op"])]
     )
-    found = by_name(custom.extract(["Officials called it Shield Op after the Steppe Shield plan."])[0])
+    found = by_name(
+        custom.extract(["Officials called it Shield Op after the Steppe Shield plan."])[0]
+    )
     assert found["Steppe Shield"].label == "EVENT" and found["Steppe Shield"].count == 2
 
 
@@ -75,3 +79,13 @@ def test_module_function_uses_default_config():
     out = extract_entities(["The CSTO met in Moscow.", "Tokayev spoke."])
     assert by_name(out[0])["Collective Security Treaty Organization"].label == "ORG"
     assert by_name(out[1])["Kassym-Jomart Tokayev"].label == "PERSON"
+
+
+def test_lower_case_spans_and_numbers_are_not_entities(extractor):
+    text = (
+        "The ministry said 2,500 troops and the Kazakh police were deployed. "
+        "Kazakhs queued for bread while the interior ministry met."
+    )
+    found = by_name(extractor.extract([text])[0])
+    assert not [n for n in found if n[0].islower() or n[0].isdigit()]
+    assert found["Kazakh"].label == "NORP" and found["Kazakh"].count == 2

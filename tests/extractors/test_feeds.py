@@ -257,3 +257,9 @@ def test_never_raises_on_mutated_feeds(data: bytes) -> None:
     for entry in result.entries:
         assert entry.link.startswith(("http://", "https://"))
         assert entry.published is None or entry.published.tzinfo is UTC
+
+
+def test_broken_xml_whose_entries_are_all_unusable_is_an_error():
+    result = parse_feed(b"<rss><channel><item><title>unclosed \x00\xff", "http://x.example/f")
+    assert result.entries == [] and result.error and result.error.startswith("malformed XML")
+    assert result.dropped == 1

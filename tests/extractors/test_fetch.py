@@ -242,3 +242,14 @@ def test_fetch_many_keeps_input_order(fetcher: Fetcher, local_server: Any) -> No
     assert [r.content for r in results[:8]] == [b"%d" % i for i in range(8)]
     assert results[8].error == "HTTP 404"
     assert fetcher.fetch_many([]) == []
+
+
+def test_unresolvable_host_fails_at_once_and_is_retryable_next_run():
+    # `.invalid` never resolves (RFC 2606); no retries are spent on it within the run.
+    from extractors.fetch import Fetcher
+    from newswatch.settings import FetchSettings
+
+    with Fetcher(FetchSettings(retries=3, backoff_initial=1.0)) as fetcher:
+        result = fetcher.fetch("http://newswatch-test.invalid/feed.xml")
+    assert result.error and result.error.startswith("connection error")
+    assert result.retryable and result.attempts == 1 and result.elapsed < 1.0

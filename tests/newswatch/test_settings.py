@@ -76,8 +76,10 @@ def test_bad_topic_file_is_named_with_query_problem(tmp_path):
 
 def test_watchlist_must_name_gazetteer_entities(tmp_path):
     write(tmp_path / "newswatch.yaml", "")
-    write(tmp_path / "topics" / "t.yaml",
-          "name: t\ngazetteer:\n  - {name: CSTO, label: ORG}\nwatchlist: [Nobody]\n")
+    write(
+        tmp_path / "topics" / "t.yaml",
+        "name: t\ngazetteer:\n  - {name: CSTO, label: ORG}\nwatchlist: [Nobody]\n",
+    )
     with pytest.raises(ConfigError, match="watchlist"):
         load_settings(tmp_path, env={})
 
@@ -86,17 +88,21 @@ def test_bad_regex_and_duplicate_sources(tmp_path):
     cfg = write(tmp_path / "a.yaml", "clean:\n  boilerplate_patterns: ['(unclosed']\n")
     with pytest.raises(ConfigError, match=r"clean\.boilerplate_patterns: bad regular expression"):
         load_settings(cfg, env={})
-    cfg = write(tmp_path / "b.yaml",
-                "sources:\n  - {name: x, url: 'https://a.example/f'}\n"
-                "  - {name: x, url: 'https://b.example/f'}\n")
+    cfg = write(
+        tmp_path / "b.yaml",
+        "sources:\n  - {name: x, url: 'https://a.example/f'}\n"
+        "  - {name: x, url: 'https://b.example/f'}\n",
+    )
     with pytest.raises(ConfigError, match="duplicate source names"):
         load_settings(cfg, env={})
 
 
 def test_archive_path_is_relative_to_config_file(tmp_path):
     (tmp_path / "arch").mkdir()
-    cfg = write(tmp_path / "conf" / "newswatch.yaml",
-                "sources:\n  - {name: a, kind: archive, path: ../arch}\n")
+    cfg = write(
+        tmp_path / "conf" / "newswatch.yaml",
+        "sources:\n  - {name: a, kind: archive, path: ../arch}\n",
+    )
     s = load_settings(cfg, env={})
     assert s.sources[0].path == (tmp_path / "arch").resolve()
 

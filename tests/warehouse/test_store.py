@@ -21,10 +21,19 @@ T0 = datetime(2022, 1, 10, 12, 0)
 
 def article(key: str, when: datetime, mentions: dict, topics=None) -> ArticleRecord:
     return ArticleRecord(
-        article_key=key, url=f"https://a.example/{key}", canonical_url=f"https://a.example/{key}",
-        source="s", site="a.example", title=f"Title {key}", text=f"text of {key} " * 50,
-        published=when, fetched_at=when + timedelta(hours=1), language="en",
-        content_hash=f"h{key}", topics=topics or {"csto": ("csto",)}, mentions=mentions,
+        article_key=key,
+        url=f"https://a.example/{key}",
+        canonical_url=f"https://a.example/{key}",
+        source="s",
+        site="a.example",
+        title=f"Title {key}",
+        text=f"text of {key} " * 50,
+        published=when,
+        fetched_at=when + timedelta(hours=1),
+        language="en",
+        content_hash=f"h{key}",
+        topics=topics or {"csto": ("csto",)},
+        mentions=mentions,
         site_lines=(("line1", "Follow us"),),
     )
 
@@ -41,8 +50,12 @@ def sample_batch() -> LoadBatch:
         article("a3", T0 - timedelta(hours=2), {CSTO: 3, TOKAYEV: 2, PUTIN: 1}),
         article("a4", T0, {PUTIN: 4, TOKAYEV: 1}),
     ]
-    outcomes = [ItemOutcome(f"k{a.article_key}", a.url, "s", None, a.title, "stored",
-                            article_key=a.article_key) for a in arts]
+    outcomes = [
+        ItemOutcome(
+            f"k{a.article_key}", a.url, "s", None, a.title, "stored", article_key=a.article_key
+        )
+        for a in arts
+    ]
     return LoadBatch("run1", articles=arts, outcomes=outcomes)
 
 
@@ -81,21 +94,32 @@ def test_load_is_idempotent(wh):
 def test_views_give_daily_first_seen_rising_and_cooccurrence(wh):
     wh.load(sample_batch())
     daily = wh.conn.execute(
-        "SELECT day, mentions, articles FROM entity_daily WHERE entity = ? ORDER BY day",
-        [CSTO[0]]).fetchall()
+        "SELECT day, mentions, articles FROM entity_daily WHERE entity = ? ORDER BY day", [CSTO[0]]
+    ).fetchall()
     assert [(str(d), m, a) for d, m, a in daily] == [
-        ("2022-01-05", 2, 1), ("2022-01-07", 1, 1), ("2022-01-10", 3, 1)]
+        ("2022-01-05", 2, 1),
+        ("2022-01-07", 1, 1),
+        ("2022-01-10", 3, 1),
+    ]
     first = dict(wh.conn.execute("SELECT entity, first_seen FROM entity_first_seen").fetchall())
     assert first[PUTIN[0]] == T0 - timedelta(hours=2)
     rising = {r[0]: r for r in wh.conn.execute("SELECT * FROM rising_entities").fetchall()}
     # Putin: 2 articles in the last 24 h, none before; Collective Security: 1 vs 2.
     assert rising[PUTIN[0]][2:4] == (2, 0)
     assert rising[CSTO[0]][2:4] == (1, 2)
-    assert list(rising)[0] == PUTIN[0]
-    pairs = {(a, b): n for a, b, n in wh.conn.execute(
-        "SELECT entity_a, entity_b, articles FROM cooccurrence").fetchall()}
-    key = tuple(sorted([CSTO[0], TOKAYEV[0]], key=lambda n: entity_id(
-        n, CSTO[1] if n == CSTO[0] else TOKAYEV[1])))
+    assert next(iter(rising)) == PUTIN[0]
+    pairs = {
+        (a, b): n
+        for a, b, n in wh.conn.execute(
+            "SELECT entity_a, entity_b, articles FROM cooccurrence"
+        ).fetchall()
+    }
+    key = tuple(
+        sorted(
+            [CSTO[0], TOKAYEV[0]],
+            key=lambda n: entity_id(n, CSTO[1] if n == CSTO[0] else TOKAYEV[1]),
+        )
+    )
     assert pairs[key] == 2
     topic_rows = wh.conn.execute("SELECT count(*) FROM topic_entity_daily WHERE topic='csto'")
     assert topic_rows.fetchone()[0] > 0
@@ -130,12 +154,32 @@ def test_outcomes_errors_and_retries(wh):
 
 
 def test_source_health(wh):
-    wh.load(LoadBatch("r", polls=[SourcePoll("f", "feed", "https://f.example", ok=True,
-                                             new_items=5, etag='"v1"', content_hash="h")]))
-    wh.load(LoadBatch("r", polls=[SourcePoll("f", "feed", "https://f.example", ok=False,
-                                             error="HTTP 500")]))
-    wh.load(LoadBatch("r", polls=[SourcePoll("f", "feed", "https://f.example", ok=False,
-                                             error="timeout")]))
+    wh.load(
+        LoadBatch(
+            "r",
+            polls=[
+                SourcePoll(
+                    "f",
+                    "feed",
+                    "https://f.example",
+                    ok=True,
+                    new_items=5,
+                    etag='"v1"',
+                    content_hash="h",
+                )
+            ],
+        )
+    )
+    wh.load(
+        LoadBatch(
+            "r", polls=[SourcePoll("f", "feed", "https://f.example", ok=False, error="HTTP 500")]
+        )
+    )
+    wh.load(
+        LoadBatch(
+            "r", polls=[SourcePoll("f", "feed", "https://f.example", ok=False, error="timeout")]
+        )
+    )
     state = wh.source_state("f")
     assert state.etag == '"v1"' and state.content_hash == "h"
     assert state.consecutive_failures == 2 and state.last_error == "timeout"

@@ -1,0 +1,5 @@
+"""`python -m newswatch`."""
+
+from newswatch.cli import main
+
+main()

@@ -1,0 +1,227 @@
+"""The `newswatch` command: run the monitor, show trends and feed health."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newswatch.settings import ConfigError, Settings, load_settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="newswatch: a news monitor. Feeds in; on-topic articles and their entities in DuckDB out.",
+)
+console = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Config folder or YAML file [env: NEWSWATCH_CONFIG]."),
+]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file to use [env: NEWSWATCH_DB].")]
+
+
+def _settings(config: Path | None, db: Path | None) -> Settings:
+    """Load settings or exit with the config error (exit code 2)."""
+    try:
+        return load_settings(config, db=db)
+    except ConfigError as exc:
+        err.print(f"[bold red]configuration error[/]\n{exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _open_read_only(settings: Settings) -> Any:
+    """The warehouse opened for reading, or exit with a clear message."""
+    from warehouse.store import Warehouse, WarehouseError
+
+    try:
+        return Warehouse(settings.db_path, read_only=True)
+    except WarehouseError as exc:
+        err.print(f"[bold red]{exc}[/]", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def run(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")] = False,
+) -> None:
+    """Poll, fetch, clean, match, extract and load; once, or every interval until Ctrl-C."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    settings = _settings(config, db)
+    while True:
+        code = _run_once(settings)
+        if once:
+            raise typer.Exit(code)
+        console.print(f"next pass in {settings.interval_minutes} min (Ctrl-C stops)")
+        try:
+            time.sleep(settings.interval_minutes * 60)
+        except KeyboardInterrupt:
+            raise typer.Exit(0) from None
+
+
+def _run_once(settings: Settings) -> int:
+    """One pass with a progress bar and a summary table; returns the exit code."""
+    from newswatch.pipeline import run_once
+    from warehouse.store import WarehouseError
+
+    console.print(
+        f"newswatch: {len(settings.sources)} sources, {len(settings.topics)} topics, "
+        f"warehouse {settings.db_path}",
+        highlight=False,
+    )
+    with Progress(
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        try:
+            summary = run_once(settings, progress=report)
+        except (WarehouseError, RuntimeError) as exc:
+            err.print(f"[bold red]run failed:[/] {exc}", highlight=False)
+            return 1
+    _print_summary(summary, settings)
+    return 0
+
+
+def _print_summary(summary: Any, settings: Settings) -> None:
+    """The end-of-run table."""
+    c = summary.counts
+    table = Table(title=f"run {summary.run_id}", show_header=False)
+    rows = [
+        ("sources polled", c.get("sources_polled", 0)),
+        ("feed errors", c.get("feed_errors", 0)),
+        ("feed entries read", c.get("entries_seen", 0)),
+        ("new items", c.get("new_items", 0)),
+        ("pages fetched", c.get("fetched", 0)),
+        ("fetch failures", c.get("failed", 0)),
+        ("rejected (not an article)", c.get("rejected", 0)),
+        ("off-topic", c.get("offtopic", 0)),
+        ("articles stored", c.get("stored", 0)),
+        ("mentions stored", c.get("mentions", 0)),
+        ("new entities", c.get("new_entities", 0)),
+        ("seconds", f"{summary.seconds:.1f}"),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    console.print(table)
+    for source, reason in summary.feed_errors:
+        err.print(f"feed error  {source}: {reason}", highlight=False, markup=False)
+    for source, url, reason in summary.item_errors[:20]:
+        err.print(f"item failed {source}: {url}: {reason}", highlight=False, markup=False)
+    if len(summary.item_errors) > 20:
+        err.print(f"... and {len(summary.item_errors) - 20} more (table fetch_errors)")
+    console.print(f"warehouse: {settings.db_path}", highlight=False)
+
+
+@app.command()
+def trends(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
+    days: Annotated[int, typer.Option("--days", "-d", min=1, help="Window in days.")] = 7,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Rows per table.")] = 15,
+) -> None:
+    """Top and rising entities (the window ends at the newest article)."""
+    settings = _settings(config, db)
+    if topic is not None:
+        try:
+            settings.topic(topic)
+        except KeyError as exc:
+            err.print(str(exc.args[0]), highlight=False)
+            raise typer.Exit(2) from None
+    with _open_read_only(settings) as wh:
+        top = wh.query_dicts("top_entities", [days, topic, topic, limit])
+        rising = wh.query_dicts("rising_entities", [topic, topic, days, days, limit])
+    scope = f"topic {topic}" if topic else "all topics"
+    table = Table(title=f"Top entities, last {days} days ({scope})")
+    for col in ("entity", "label", "articles", "mentions", "first seen"):
+        table.add_column(col, justify="right" if col in ("articles", "mentions") else "left")
+    for r in top:
+        table.add_row(
+            r["entity"],
+            r["label"],
+            str(r["articles"]),
+            str(r["mentions"]),
+            f"{r['first_seen']:%Y-%m-%d %H:%M}",
+        )
+    console.print(table)
+    rise = Table(title=f"Rising: last 24 h against the {days} days before ({scope})")
+    for col in ("entity", "label", "last 24h", f"previous {days}d", "ratio"):
+        rise.add_column(col, justify="left" if col in ("entity", "label") else "right")
+    for r in rising:
+        rise.add_row(
+            r["entity"], r["label"], str(r["last_24h"]), str(r["before"]), f"{r['ratio']:.2f}"
+        )
+    console.print(rise)
+    if not top:
+        console.print("no entities yet: run `newswatch run --once` first")
+
+
+@app.command()
+def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Each source's health: last success, last error, items seen."""
+    settings = _settings(config, db)
+    with _open_read_only(settings) as wh:
+        rows = {r["name"]: r for r in wh.query_dicts("feeds_report")}
+    table = Table(title="Sources")
+    for col in (
+        "source",
+        "kind",
+        "last success",
+        "failures",
+        "last error",
+        "items",
+        "stored",
+        "failed",
+    ):
+        table.add_column(col, overflow="fold")
+    for source in settings.sources:
+        r = rows.get(source.name)
+        if r is None:
+            table.add_row(source.name, source.kind, "never polled", "", "", "", "", "")
+            continue
+        table.add_row(
+            source.name,
+            r["kind"],
+            f"{r['last_success']:%Y-%m-%d %H:%M}" if r["last_success"] else "never",
+            str(r["consecutive_failures"]),
+            (r["last_error"] or "")[:80],
+            str(r["items_seen"]),
+            str(r["stored"]),
+            str(r["failed"]),
+        )
+    console.print(table)
+
+
+def main() -> None:
+    """Entry point for `python -m newswatch`."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
