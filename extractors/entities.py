@@ -86,6 +86,32 @@ def _plausible_name(name: str) -> bool:
     return len(letters) >= 2 and not (name[0].isalpha() and name[0].islower())
 
 
+def _merge_variants(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Unify case variants ("MOSCOW" in a heading, "Moscow" in text) and labels within a text.
+
+    The form and label used most often win; shouting headline words with no ordinary-case
+    form in the text ("A SWIPE AT ...") are dropped.
+    """
+    groups: dict[str, Counter[tuple[str, str]]] = {}
+    for name, label in found:
+        groups.setdefault(name.casefold(), Counter())[(name, label)] += 1
+    best: dict[str, tuple[str, str] | None] = {}
+    for key, variants in groups.items():
+        ordered = sorted(variants.items(), key=lambda kv: (_shouting(kv[0][0]), -kv[1]))
+        name = ordered[0][0][0]
+        labels = Counter[str]()
+        for (_, label), n in variants.items():
+            labels[label] += n
+        best[key] = None if _shouting(name) else (name, labels.most_common(1)[0][0])
+    return [b for n, _ in found if (b := best[n.casefold()]) is not None]
+
+
+def _shouting(name: str) -> bool:
+    """All capitals and five letters or more: a headline word, not an acronym like CSTO or NATO."""
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 5 and all(c.isupper() for c in letters)
+
+
 def _resolve_short_forms(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Map a short form ("Tokayev") to the full name used in the same text."""
     people = {n for n, lbl in found if lbl == "PERSON" and " " in n}
@@ -140,7 +166,7 @@ class EntityExtractor:
                 found.append(known)
             elif _plausible_name(name):
                 found.append((name, ent.label_))
-        counts = Counter(_resolve_short_forms(found))
+        counts = Counter(_resolve_short_forms(_merge_variants(found)))
         return [Mention(n, lbl, c) for (n, lbl), c in sorted(counts.items())]
 
 

@@ -21,7 +21,7 @@ app = typer.Typer(
     help="newswatch: a news monitor. Feeds in; on-topic articles and their entities in DuckDB out.",
 )
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 ConfigOpt = Annotated[
     Path | None,

@@ -1,0 +1,136 @@
+"""The `newswatch` command as a user runs it: a real process, the sample archive, a real DuckDB."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "samples" / "csto-2022"
+DOCS = ROOT / "docs" / "warehouse.md"
+
+
+def newswatch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    full_env.pop("NEWSWATCH_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "newswatch", *args],
+        capture_output=True, text=True, env=full_env, timeout=300, check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def offline_config(tmp_path_factory) -> Path:
+    """The shipped settings and topics with only the sample archive and one dead feed."""
+    folder = tmp_path_factory.mktemp("config")
+    (folder / "topics").mkdir()
+    (folder / "topics" / "csto.yaml").write_text(
+        (ROOT / "config" / "topics" / "csto.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    main = (ROOT / "config" / "newswatch.yaml").read_text(encoding="utf-8")
+    main = main[: main.index("sources:")] + (
+        "sources:\n"
+        f"  - {{name: sample, kind: archive, path: '{SAMPLE}'}}\n"
+        "  - {name: dead-feed, url: 'http://127.0.0.1:9/rss.xml'}\n"
+    )
+    (folder / "newswatch.yaml").write_text(main, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def loaded(offline_config, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    db = tmp_path_factory.mktemp("db") / "nw.duckdb"
+    return db, newswatch("run", "--once", "--config", str(offline_config), "--db", str(db))
+
+
+def test_run_once_completes_with_summary_despite_dead_feed(loaded):
+    db, proc = loaded
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"articles stored\s*│\s*14\b", proc.stdout), proc.stdout
+    assert re.search(r"off-topic\s*│\s*3\b", proc.stdout)
+    assert "feed error  dead-feed" in proc.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 14
+
+
+def test_second_run_stores_nothing_new(loaded, offline_config):
+    db, _ = loaded
+    proc = newswatch("run", "--once", "--config", str(offline_config), "--db", str(db))
+    assert proc.returncode == 0
+    assert re.search(r"articles stored\s*│\s*0\b", proc.stdout)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 14
+
+
+def test_trends_and_feeds_tables(loaded, offline_config):
+    db, _ = loaded
+    proc = newswatch("trends", "--topic", "csto", "--days", "30", "--config",
+                     str(offline_config), "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    top = proc.stdout.split("Rising")[0]
+    assert "Collective Security Treaty Organization" in top and "Kassym-Jomart Tokayev" in top
+    proc = newswatch("feeds", "--config", str(offline_config), "--db", str(db))
+    assert proc.returncode == 0
+    assert re.search(r"sample\s*│\s*archive", proc.stdout)
+    assert re.search(r"dead-feed\s*│\s*feed\s*│\s*never", proc.stdout)
+
+
+def test_env_var_sets_the_database(offline_config, loaded, tmp_path):
+    db, _ = loaded
+    proc = newswatch("feeds", "--config", str(offline_config), env={"NEWSWATCH_DB": str(db)})
+    assert proc.returncode == 0 and "sample" in proc.stdout
+
+
+def test_bad_config_exits_2_naming_file_and_key(tmp_path):
+    bad = tmp_path / "newswatch.yaml"
+    bad.write_text("fetch:\n  max_bytes: -5\n", encoding="utf-8")
+    proc = newswatch("run", "--once", "--config", str(bad), "--db", str(tmp_path / "x.duckdb"))
+    assert proc.returncode == 2
+    assert str(bad) in proc.stderr and "fetch.max_bytes" in proc.stderr
+    assert not (tmp_path / "x.duckdb").exists()  # failed before any work
+
+
+def test_unknown_topic_and_missing_warehouse_are_clear(offline_config, tmp_path):
+    proc = newswatch("trends", "--topic", "nope", "--config", str(offline_config),
+                     "--db", str(tmp_path / "none.duckdb"))
+    assert proc.returncode == 2 and "no topic named 'nope'" in proc.stderr
+    proc = newswatch("feeds", "--config", str(offline_config), "--db", str(tmp_path / "none.db"))
+    assert proc.returncode == 1 and "no warehouse here yet" in proc.stderr
+
+
+def test_locked_warehouse_is_a_clean_failure(offline_config, tmp_path):
+    db = tmp_path / "locked.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import duckdb,sys,time; c=duckdb.connect({str(db)!r}); print('ok', flush=True); "
+         "sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        proc = newswatch("run", "--once", "--config", str(offline_config), "--db", str(db))
+        assert proc.returncode == 1
+        assert "cannot open DuckDB file" in proc.stderr
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=10)
+
+
+def test_every_sql_example_in_the_warehouse_docs_runs(loaded):
+    db, _ = loaded
+    blocks = re.findall(r"```sql\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
+    assert len(blocks) >= 6
+    with duckdb.connect(str(db), read_only=True) as con:
+        for sql in blocks:
+            rows = con.execute(sql).fetchall()
+            assert isinstance(rows, list)
+        top = con.execute(blocks[0]).fetchall()
+        assert top[0][0] in {"Collective Security Treaty Organization", "Kazakhstan"}
