@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import duckdb  # noqa: E402
+import duckdb
 
-from extractors.entities import EntityExtractor  # noqa: E402
-from newswatch import pipeline  # noqa: E402
-from newswatch.settings import ArchiveSource, load_settings  # noqa: E402
+from extractors.entities import EntityExtractor
+from newswatch import pipeline
+from newswatch.settings import ArchiveSource, load_settings
 
 
 def main() -> None:
@@ -32,8 +32,7 @@ def main() -> None:
 
     # Time each stage by wrapping the pipeline's own functions.
     spent: dict[str, float] = {}
-    for name in ("poll_sources", "fetch_pages", "clean_pages", "match_topics",
-                 "extract_mentions"):
+    for name in ("poll_sources", "fetch_pages", "clean_pages", "match_topics", "extract_mentions"):
         original = getattr(pipeline, name)
 
         def timed(*args, _f=original, _n=name, **kwargs):  # type: ignore[no-untyped-def]
@@ -48,21 +47,27 @@ def main() -> None:
     walls = []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as tmp:
-            settings = base.model_copy(update={"sources": archive,
-                                               "db_path": Path(tmp) / "bench.duckdb"})
+            settings = base.model_copy(
+                update={"sources": archive, "db_path": Path(tmp) / "bench.duckdb"}
+            )
             t = time.perf_counter()
             summary = pipeline.run_once(settings, extractor=extractor)
             walls.append(time.perf_counter() - t)
             with duckdb.connect(str(settings.db_path), read_only=True) as con:
                 entities, mentions, words = con.execute(
                     "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM mentions), "
-                    "(SELECT sum(words) FROM articles)").fetchone()
+                    "(SELECT sum(words) FROM articles)"
+                ).fetchone()
     c = summary.counts
-    print(f"items {c.get('new_items', 0)}, stored {c.get('stored', 0)}, "
-          f"off-topic {c.get('offtopic', 0)}, entities {entities}, mentions {mentions}, "
-          f"words stored {words}")
-    print(f"pass wall time over {repeats} runs: median {statistics.median(walls):.2f} s, "
-          f"min {min(walls):.2f} s")
+    print(
+        f"items {c.get('new_items', 0)}, stored {c.get('stored', 0)}, "
+        f"off-topic {c.get('offtopic', 0)}, entities {entities}, mentions {mentions}, "
+        f"words stored {words}"
+    )
+    print(
+        f"pass wall time over {repeats} runs: median {statistics.median(walls):.2f} s, "
+        f"min {min(walls):.2f} s"
+    )
     for name, total in spent.items():
         print(f"  {name:<18}{total / repeats * 1000:>8.0f} ms per pass")
 

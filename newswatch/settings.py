@@ -27,6 +27,9 @@ EntityLabel = Literal[
 DEFAULT_LABELS: tuple[EntityLabel, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
 
 
+ALERT_LABELS: tuple[EntityLabel, ...] = ("PERSON", "ORG", "GPE")
+
+
 class ConfigError(Exception):
     """A configuration file or override is invalid; the message names file, key and problem."""
 
@@ -97,6 +100,31 @@ class GazetteerEntry(_Model):
     aliases: list[str] = Field(default_factory=list)
 
 
+class AlertRule(_Model):
+    """When a topic raises an alert."""
+
+    # first_mention: an entity seen for the first time ever in the topic;
+    # watched_entity: a watchlist entity mentioned in a new article;
+    # query: a new article of the topic that also matches `query`.
+    rule: Literal["first_mention", "watched_entity", "query"]
+    query: str = ""
+    labels: list[EntityLabel] = Field(default_factory=lambda: list(ALERT_LABELS))
+
+    @field_validator("query")
+    @classmethod
+    def _query_parses(cls, query: str) -> str:
+        try:
+            TopicQuery.parse(query)
+        except QueryError as exc:
+            raise ValueError(str(exc)) from None
+        return query
+
+
+def _default_rules() -> list[AlertRule]:
+    """Every topic alerts on first mentions and watched entities unless told otherwise."""
+    return [AlertRule(rule="first_mention"), AlertRule(rule="watched_entity")]
+
+
 class Topic(_Model):
     """A watched subject: what matches it and which entities matter."""
 
@@ -105,6 +133,7 @@ class Topic(_Model):
     query: str = ""
     gazetteer: list[GazetteerEntry] = Field(default_factory=list)
     watchlist: list[str] = Field(default_factory=list)
+    alerts: list[AlertRule] = Field(default_factory=_default_rules)
 
     @field_validator("query")
     @classmethod
@@ -151,6 +180,77 @@ class ArchiveSource(_Model):
 Source = Annotated[FeedSource | ArchiveSource, Field(discriminator="kind")]
 
 
+class JsonlChannel(_Model):
+    """Alerts appended as JSON lines to a file (the embedded default)."""
+
+    kind: Literal["jsonl"] = "jsonl"
+    name: str = "jsonl"
+    path: Path = Path("data/alerts.jsonl")
+
+
+class WebhookChannel(_Model):
+    """Alerts POSTed as JSON, signed with HMAC-SHA256; URL and secret never in the YAML."""
+
+    kind: Literal["webhook"]
+    name: str = "webhook"
+    url_env: str = "NEWSWATCH_WEBHOOK_URL"
+    secret_env: str = "NEWSWATCH_WEBHOOK_SECRET"  # noqa: S105 (a variable name, not a secret)
+    # Inside Airflow, an HTTP connection (host = URL, password = secret) may be used instead.
+    conn_id: str | None = None
+    timeout: float = Field(10.0, gt=0)
+
+
+class SlackChannel(_Model):
+    """Alerts to a Slack-compatible incoming webhook."""
+
+    kind: Literal["slack"]
+    name: str = "slack"
+    url_env: str = "NEWSWATCH_SLACK_WEBHOOK_URL"
+    conn_id: str | None = None
+    timeout: float = Field(10.0, gt=0)
+
+
+class EmailChannel(_Model):
+    """Alerts by email over SMTP; the password comes from the environment."""
+
+    kind: Literal["email"]
+    name: str = "email"
+    host: str
+    port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True
+    username: str | None = None
+    password_env: str = "NEWSWATCH_SMTP_PASSWORD"  # noqa: S105 (a variable name)
+    sender: str
+    recipients: list[str] = Field(min_length=1)
+    conn_id: str | None = None
+    timeout: float = Field(20.0, gt=0)
+
+
+Channel = Annotated[
+    JsonlChannel | WebhookChannel | SlackChannel | EmailChannel, Field(discriminator="kind")
+]
+
+
+class AlertSettings(_Model):
+    """Where alerts go and how failed deliveries are retried."""
+
+    channels: list[Channel] = Field(default_factory=lambda: list[Channel]([JsonlChannel()]))
+    max_attempts: int = Field(100, ge=1)
+    backoff_initial: float = Field(30.0, ge=0)
+    backoff_max: float = Field(900.0, ge=0)
+
+
+class AirflowSettings(_Model):
+    """How the Airflow DAGs run the pipeline."""
+
+    schedule: str = "*/10 * * * *"
+    staging_dir: Path = Path("data/staging")
+    batch_size: int = Field(50, ge=1)
+    pool: str = "newswatch_warehouse"
+    retries: int = Field(2, ge=0)
+    retry_delay_seconds: int = Field(60, ge=0)
+
+
 class Settings(_Model):
     """Everything a newswatch run needs."""
 
@@ -161,6 +261,8 @@ class Settings(_Model):
     nlp: NlpSettings = NlpSettings()
     sources: list[Source] = Field(default_factory=list)
     topics: list[Topic] = Field(default_factory=list)
+    alerts: AlertSettings = AlertSettings()
+    airflow: AirflowSettings = AirflowSettings()
 
     @field_validator("sources", mode="before")
     @classmethod

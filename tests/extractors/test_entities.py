@@ -92,8 +92,10 @@ def test_lower_case_spans_and_numbers_are_not_entities(extractor):
 
 
 def test_case_variants_merge_and_headline_shouting_is_dropped(extractor):
-    text = ("MOSCOW REACTS\nOfficials in Moscow welcomed the decision. "
-            "A SWIPE AT THE OLD ELITE\nThe mission left Moscow later. NATO was silent.")
+    text = (
+        "MOSCOW REACTS\nOfficials in Moscow welcomed the decision. "
+        "A SWIPE AT THE OLD ELITE\nThe mission left Moscow later. NATO was silent."
+    )
     found = by_name(extractor.extract([text])[0])
     assert found["Moscow"].count == 3 and "MOSCOW" not in found
     assert "SWIPE" not in found

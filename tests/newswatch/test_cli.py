@@ -23,7 +23,11 @@ def newswatch(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
     full_env.pop("NEWSWATCH_DB", None)
     return subprocess.run(
         [sys.executable, "-m", "newswatch", *args],
-        capture_output=True, text=True, env=full_env, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=300,
+        check=False,
     )
 
 
@@ -72,8 +76,17 @@ def test_second_run_stores_nothing_new(loaded, offline_config):
 
 def test_trends_and_feeds_tables(loaded, offline_config):
     db, _ = loaded
-    proc = newswatch("trends", "--topic", "csto", "--days", "30", "--config",
-                     str(offline_config), "--db", str(db))
+    proc = newswatch(
+        "trends",
+        "--topic",
+        "csto",
+        "--days",
+        "30",
+        "--config",
+        str(offline_config),
+        "--db",
+        str(db),
+    )
     assert proc.returncode == 0, proc.stderr
     top = proc.stdout.split("Rising")[0]
     assert "Collective Security Treaty Organization" in top and "Kassym-Jomart Tokayev" in top
@@ -99,8 +112,15 @@ def test_bad_config_exits_2_naming_file_and_key(tmp_path):
 
 
 def test_unknown_topic_and_missing_warehouse_are_clear(offline_config, tmp_path):
-    proc = newswatch("trends", "--topic", "nope", "--config", str(offline_config),
-                     "--db", str(tmp_path / "none.duckdb"))
+    proc = newswatch(
+        "trends",
+        "--topic",
+        "nope",
+        "--config",
+        str(offline_config),
+        "--db",
+        str(tmp_path / "none.duckdb"),
+    )
     assert proc.returncode == 2 and "no topic named 'nope'" in proc.stderr
     proc = newswatch("feeds", "--config", str(offline_config), "--db", str(tmp_path / "none.db"))
     assert proc.returncode == 1 and "no warehouse here yet" in proc.stderr
@@ -109,10 +129,15 @@ def test_unknown_topic_and_missing_warehouse_are_clear(offline_config, tmp_path)
 def test_locked_warehouse_is_a_clean_failure(offline_config, tmp_path):
     db = tmp_path / "locked.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import duckdb,sys,time; c=duckdb.connect({str(db)!r}); print('ok', flush=True); "
-         "sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,sys,time; c=duckdb.connect({str(db)!r}); print('ok', flush=True); "
+            "sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ok"
