@@ -30,6 +30,7 @@ from warehouse.store import (
     ErrorRecord,
     ItemOutcome,
     LoadBatch,
+    LoadStats,
     SourcePoll,
     SourceState,
     Warehouse,
@@ -502,17 +503,12 @@ def _run(
         list(sources.values()), wh.source_state, fetcher, settings.fetch.concurrency
     )
     report("poll", len(sources), len(sources))
-    summary.add("sources_polled", len(polls))
-    for p in polls:
-        summary.add("entries_seen", p.entries)
-        if not p.poll.ok:
-            summary.add("feed_errors", 1)
-            summary.feed_errors.append((p.poll.name, p.poll.error or "failed"))
+    count_polls(polls, summary)
     items = select_new(polls, lambda keys: wh.settled(keys, settings.fetch.max_attempts))
     # Retries of failed items come from the warehouse, since an unchanged feed no longer lists them.
     items += [
         i
-        for i in _due_retries(wh, settings, sources)
+        for i in due_retries(wh, settings, set(sources))
         if i.url_key not in {x.url_key for x in items}
     ]
     summary.add("new_items", len(items))
@@ -541,18 +537,33 @@ def _run(
                 summary.run_id, articles=records, outcomes=outcomes, errors=clean_result.errors
             )
         )
-        for o in outcomes:
-            summary.add(o.status if o.status != "stored" else "stored_items", 1)
-            if o.status in ("failed", "rejected"):
-                summary.item_errors.append((o.source, o.url, o.reason or o.status))
-        summary.add("stored", stats.articles_new)
-        summary.add("mentions", stats.mentions_new)
-        summary.add("new_entities", stats.entities_new)
+        count_outcomes(outcomes, stats, summary)
         done += len(chunk)
         report("process", done, len(items))
 
 
-def _due_retries(wh: Warehouse, settings: Settings, sources: dict[str, Source]) -> list[NewItem]:
+def count_polls(polls: Sequence[PollResult], summary: RunSummary) -> None:
+    """Add polling counts and feed errors to a run summary."""
+    summary.add("sources_polled", len(polls))
+    for p in polls:
+        summary.add("entries_seen", p.entries)
+        if not p.poll.ok:
+            summary.add("feed_errors", 1)
+            summary.feed_errors.append((p.poll.name, p.poll.error or "failed"))
+
+
+def count_outcomes(outcomes: Sequence[ItemOutcome], stats: LoadStats, summary: RunSummary) -> None:
+    """Add item outcomes and what a load changed to a run summary."""
+    for o in outcomes:
+        summary.add(o.status if o.status != "stored" else "stored_items", 1)
+        if o.status in ("failed", "rejected"):
+            summary.item_errors.append((o.source, o.url, o.reason or o.status))
+    summary.add("stored", stats.articles_new)
+    summary.add("mentions", stats.mentions_new)
+    summary.add("new_entities", stats.entities_new)
+
+
+def due_retries(wh: Warehouse, settings: Settings, sources: set[str]) -> list[NewItem]:
     """Items that failed before and may be tried again."""
     rows = wh.query("due_retries", [settings.fetch.max_attempts, list(sources)])
     return [NewItem(r[0], r[1], r[2], r[3], r[4]) for r in rows]

@@ -18,6 +18,7 @@ writing) its own response through `request.raw`; the connection is then closed.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import threading
 import time
@@ -26,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -201,3 +203,29 @@ def local_server() -> Iterator[LocalServer]:
         yield server
     finally:
         server.stop()
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "csto-2022"
+
+
+@pytest.fixture
+def sample_site(local_server: LocalServer) -> LocalServer:
+    """The local server serving the sample archive: feeds (links rewritten to point at it,
+    with ETags and 304s) at /feeds/rss.xml and /feeds/atom.xml, pages at /<host>/<path>."""
+    prefix = local_server.url("/").encode()
+    for name in ("rss.xml", "atom.xml"):
+        body = (SAMPLE / "feeds" / name).read_bytes().replace(b"https://", prefix)
+        etag = '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
+
+        def feed(request: Request, body: bytes = body, etag: str = etag) -> Reply:
+            if request.headers.get("If-None-Match") == etag:
+                return Reply(304, b"", {"ETag": etag})
+            return Reply(200, body, {"Content-Type": "application/rss+xml", "ETag": etag})
+
+        local_server.route(f"/feeds/{name}", handler=feed)
+    for page in (SAMPLE / "pages").rglob("*.html"):
+        rel = page.relative_to(SAMPLE / "pages").as_posix()
+        local_server.route(
+            f"/{rel}", body=page.read_bytes(), headers={"Content-Type": "text/html; charset=utf-8"}
+        )
+    return local_server

@@ -3,7 +3,6 @@ the real spaCy model. Nothing is mocked."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import duckdb
@@ -31,26 +30,6 @@ BOILERPLATE = [
     "Follow us on",
 ]
 ON_TOPIC, OFF_TOPIC = 14, 3
-
-
-def serve_sample(server, rewrite_to: str) -> None:
-    """Serve the sample feeds (links pointed at the server) and pages, with ETags."""
-    Reply = server.Reply
-    for name in ("rss.xml", "atom.xml"):
-        body = (SAMPLE / "feeds" / name).read_bytes().replace(b"https://", rewrite_to.encode())
-        etag = '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
-
-        def feed(request, body=body, etag=etag):
-            if request.headers.get("If-None-Match") == etag:
-                return Reply(304, b"", {"ETag": etag})
-            return Reply(200, body, {"Content-Type": "application/rss+xml", "ETag": etag})
-
-        server.route(f"/feeds/{name}", handler=feed)
-    for page in (SAMPLE / "pages").rglob("*.html"):
-        rel = page.relative_to(SAMPLE / "pages").as_posix()
-        server.route(
-            f"/{rel}", body=page.read_bytes(), headers={"Content-Type": "text/html; charset=utf-8"}
-        )
 
 
 def settings_for(server, tmp_path: Path, extra: list[FeedSource] = ()) -> Settings:
@@ -83,8 +62,8 @@ def table(db: Path, sql: str, params=()):
         return con.execute(sql, list(params)).fetchall()
 
 
-def test_sample_over_http_lands_on_topic_clean_and_canonical(local_server, tmp_path, extractor):
-    serve_sample(local_server, local_server.url("/"))
+def test_sample_over_http_lands_on_topic_clean_and_canonical(sample_site, tmp_path, extractor):
+    local_server = sample_site
     settings = settings_for(local_server, tmp_path)
     summary = run_once(settings, extractor=extractor)
     db = settings.db_path
@@ -117,8 +96,8 @@ def test_sample_over_http_lands_on_topic_clean_and_canonical(local_server, tmp_p
     assert runs == [("completed", ON_TOPIC, OFF_TOPIC)]
 
 
-def test_second_run_adds_nothing_and_uses_conditional_get(local_server, tmp_path, extractor):
-    serve_sample(local_server, local_server.url("/"))
+def test_second_run_adds_nothing_and_uses_conditional_get(sample_site, tmp_path, extractor):
+    local_server = sample_site
     settings = settings_for(local_server, tmp_path)
     run_once(settings, extractor=extractor)
     db = settings.db_path
@@ -143,9 +122,9 @@ def test_second_run_adds_nothing_and_uses_conditional_get(local_server, tmp_path
 
 
 def test_bad_feed_404_and_dropped_connection_are_recorded_and_retried(
-    local_server, tmp_path, extractor
+    sample_site, tmp_path, extractor
 ):
-    serve_sample(local_server, local_server.url("/"))
+    local_server = sample_site
     local_server.route(
         "/feeds/broken.xml",
         body=b"<rss><channel><item><title>unclosed \x00\xff",

@@ -167,3 +167,97 @@ SELECT (SELECT count(*) FROM articles) AS articles,
 SELECT url_key, url, source, guid, title FROM seen_items
 WHERE status = 'failed' AND attempts < ? AND source IN (SELECT unnest(?::VARCHAR[]))
 ORDER BY first_seen;
+
+-- name: site_lines_of
+-- Every counted short line of one site (staged for batch workers that may not open the file).
+SELECT line_hash, articles FROM site_lines WHERE site = ?;
+
+-- Alerts (alerts/rules.py, alerts/outbox.py).
+
+-- name: alert_first_mentions
+-- Per entity of the topic (labels given as a list): its earliest article, unless already alerted.
+WITH firsts AS (
+    SELECT e.entity_id, e.name AS entity, e.label, ae.article_key,
+           row_number() OVER (PARTITION BY e.entity_id
+                              ORDER BY ae.event_time, ae.article_key) AS n
+    FROM topic_matches tm
+    JOIN mentions m ON m.article_key = tm.article_key
+    JOIN entities e ON e.entity_id = m.entity_id
+    JOIN article_events ae ON ae.article_key = tm.article_key
+    WHERE tm.topic = ? AND e.label IN (SELECT unnest(?::VARCHAR[]))
+)
+SELECT f.entity_id, f.entity, f.label, a.article_key, a.title, a.url, a.source, a.site,
+       a.published
+FROM firsts f
+JOIN articles a ON a.article_key = f.article_key
+WHERE f.n = 1
+  AND NOT EXISTS (
+        SELECT 1 FROM alerts al
+        WHERE al.topic = ? AND al.rule = 'first_mention'
+          AND al.entity = f.entity AND al.label = f.label)
+ORDER BY f.entity, f.label;
+
+-- name: alert_watched_mentions
+-- Mentions in the topic of entities whose lower-cased name is in a list, not yet alerted.
+SELECT e.entity_id, e.name AS entity, e.label, a.article_key, a.title, a.url, a.source, a.site,
+       a.published
+FROM topic_matches tm
+JOIN mentions m ON m.article_key = tm.article_key
+JOIN entities e ON e.entity_id = m.entity_id
+JOIN articles a ON a.article_key = tm.article_key
+WHERE tm.topic = ? AND lower(e.name) IN (SELECT unnest(?::VARCHAR[]))
+  AND NOT EXISTS (
+        SELECT 1 FROM alerts al
+        WHERE al.topic = tm.topic AND al.rule = 'watched_entity'
+          AND al.entity = e.name AND al.label = e.label AND al.article_key = a.article_key)
+ORDER BY a.article_key, e.name;
+
+-- name: alert_query_candidates
+-- Articles of a topic not yet matched against a query rule (topic, topic, query).
+SELECT a.article_key, a.title, a.text, a.url, a.source, a.site, a.published
+FROM topic_matches tm
+JOIN articles a ON a.article_key = tm.article_key
+WHERE tm.topic = ?
+  AND NOT EXISTS (
+        SELECT 1 FROM alert_query_checks c
+        WHERE c.topic = ? AND c.query = ? AND c.article_key = a.article_key)
+ORDER BY a.article_key;
+
+-- name: insert_alert_query_check
+INSERT INTO alert_query_checks (topic, query, article_key) VALUES (?, ?, ?)
+ON CONFLICT (topic, query, article_key) DO NOTHING;
+
+-- name: existing_alerts
+SELECT alert_key FROM alerts WHERE alert_key IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: insert_alert
+INSERT INTO alerts (alert_key, topic, rule, entity, label, query, article_key, title, url, source,
+                    site, published, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (alert_key) DO NOTHING;
+
+-- name: insert_delivery
+INSERT INTO deliveries (alert_key, channel, status, attempts, next_attempt_at)
+VALUES (?, ?, 'pending', 0, ?)
+ON CONFLICT (alert_key, channel) DO NOTHING;
+
+-- name: due_deliveries
+-- Pending deliveries whose time has come, oldest alert first, with their alert.
+SELECT d.channel, d.attempts, al.alert_key, al.topic, al.rule, al.entity, al.label, al.query,
+       al.article_key, al.title, al.url, al.source, al.site, al.published, al.created_at
+FROM deliveries d
+JOIN alerts al ON al.alert_key = d.alert_key
+WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+ORDER BY d.next_attempt_at, al.created_at, al.published NULLS LAST, al.alert_key, d.channel;
+
+-- name: mark_delivery_sent
+UPDATE deliveries SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL
+WHERE alert_key = ? AND channel = ?;
+
+-- name: mark_delivery_failed
+-- After a failed attempt: status (pending to retry, failed to stop), attempts, next time, error.
+UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?
+WHERE alert_key = ? AND channel = ?;
+
+-- name: delivery_counts
+SELECT status, count(*) AS deliveries FROM deliveries GROUP BY status ORDER BY status;

@@ -1,0 +1,162 @@
+"""The pipeline split into staged steps for Airflow: tasks pass paths of staging files, not data.
+
+Only `prepare`, `select` and `load` open the warehouse (the DAG runs them in a one-slot pool,
+so one process touches the DuckDB file at a time); `poll`, `process` and `extract` work on
+staging files alone and may run in parallel on any worker that sees the staging area.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from extractors.entities import EntityExtractor
+from extractors.fetch import Fetcher
+from newswatch import pipeline
+from newswatch.settings import Settings
+from warehouse.store import LoadBatch, Warehouse
+
+
+def run_dir(settings: Settings, run_id: str) -> Path:
+    """The staging folder of one DAG run."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
+    return settings.airflow.staging_dir / safe
+
+
+def _dump(obj: Any, path: Path) -> str:
+    """Write a staging file atomically and return its path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)
+    return str(path)
+
+
+def _load(path: str | Path) -> Any:
+    """Read a staging file."""
+    return pickle.loads(Path(path).read_bytes())  # noqa: S301 (our own staging files)
+
+
+def prepare(settings: Settings, run_id: str) -> list[str]:
+    """Record the run's start and snapshot source states; return the enabled source names."""
+    names = [s.name for s in settings.sources if s.enabled]
+    with Warehouse(settings.db_path) as wh:
+        wh.start_run(run_id)
+        states = {name: wh.source_state(name) for name in names}
+    _dump({"states": states, "started": time.time()}, run_dir(settings, run_id) / "states.pkl")
+    return names
+
+
+def poll(settings: Settings, run_id: str, source_name: str) -> str:
+    """Poll one source; its entries go to a staging file."""
+    folder = run_dir(settings, run_id)
+    states = _load(folder / "states.pkl")["states"]
+    source = next(s for s in settings.sources if s.name == source_name)
+    with Fetcher(settings.fetch) as fetcher:
+        result = pipeline.poll_source(source, states.get(source_name), fetcher)
+    return _dump(result, folder / f"poll-{source_name}.pkl")
+
+
+def select(settings: Settings, run_id: str, poll_paths: list[str]) -> list[str]:
+    """Keep unseen and due items, split them into batches; return the batch files."""
+    folder = run_dir(settings, run_id)
+    polls: list[pipeline.PollResult] = [_load(p) for p in poll_paths]
+    enabled = {s.name for s in settings.sources if s.enabled}
+    with Warehouse(settings.db_path) as wh:
+        items = pipeline.select_new(
+            polls, lambda keys: wh.settled(keys, settings.fetch.max_attempts)
+        )
+        seen = {i.url_key for i in items}
+        items += [i for i in pipeline.due_retries(wh, settings, enabled) if i.url_key not in seen]
+        hosts = sorted({(urlsplit(i.url).hostname or "").removeprefix("www.") for i in items})
+        lines = {h: dict(wh.query("site_lines_of", [h])) for h in hosts}
+    _dump({"polls": polls, "site_lines": lines}, folder / "selected.pkl")
+    size = settings.airflow.batch_size
+    return [
+        _dump(items[i : i + size], folder / f"batch-{i // size:05d}.pkl")
+        for i in range(0, len(items), size)
+    ]
+
+
+def process(settings: Settings, run_id: str, batch_path: str) -> str:
+    """Fetch, clean and match one batch; return the file of its on-topic articles."""
+    folder = run_dir(settings, run_id)
+    items = _load(batch_path)
+    site_lines: dict[str, dict[str, int]] = _load(folder / "selected.pkl")["site_lines"]
+    sources = {s.name: s for s in settings.sources}
+    with Fetcher(settings.fetch) as fetcher:
+        pages = pipeline.fetch_pages(items, sources, fetcher)
+
+    def stored(site: str, hashes: list[str]) -> dict[str, int]:
+        known = site_lines.get(site, {})
+        return {h: known[h] for h in hashes if h in known}
+
+    cleaned, clean_result = pipeline.clean_pages(pages, settings, stored)
+    matched, match_result = pipeline.match_topics(cleaned, settings)
+    fetched = sum(p.html is not None for p in pages)
+    out = {
+        "matched": matched,
+        "outcomes": clean_result.outcomes + match_result.outcomes,
+        "errors": clean_result.errors,
+        "fetched": fetched,
+    }
+    return _dump(out, Path(batch_path).with_name(Path(batch_path).stem + "-processed.pkl"))
+
+
+def extract(
+    settings: Settings, processed_path: str, extractor: EntityExtractor | None = None
+) -> str:
+    """Run NER over one processed batch; return the file of warehouse records."""
+    data = _load(processed_path)
+    if data["matched"]:
+        extractor = extractor or EntityExtractor(
+            settings.nlp, [e for t in settings.topics for e in t.gazetteer]
+        )
+        mentions = pipeline.extract_mentions(data["matched"], extractor)
+    else:
+        mentions = []
+    records, stored = pipeline.to_records(data["matched"], mentions)
+    out = {
+        "records": records,
+        "outcomes": data["outcomes"] + stored,
+        "errors": data["errors"],
+        "fetched": data["fetched"],
+    }
+    return _dump(out, Path(processed_path).with_name(Path(processed_path).stem + "-records.pkl"))
+
+
+def load(settings: Settings, run_id: str, record_paths: list[str]) -> dict[str, int]:
+    """Load every batch in one transaction each, record the run, clear the staging folder."""
+    folder = run_dir(settings, run_id)
+    selected = _load(folder / "selected.pkl")
+    started = _load(folder / "states.pkl")["started"]
+    polls: list[pipeline.PollResult] = selected["polls"]
+    summary = pipeline.RunSummary(run_id=run_id)
+    pipeline.count_polls(polls, summary)
+    with Warehouse(settings.db_path) as wh:
+        wh.load(
+            LoadBatch(
+                run_id, polls=[p.poll for p in polls], errors=[p.error for p in polls if p.error]
+            )
+        )
+        for path in record_paths:
+            data = _load(path)
+            stats = wh.load(
+                LoadBatch(
+                    run_id,
+                    articles=data["records"],
+                    outcomes=data["outcomes"],
+                    errors=data["errors"],
+                )
+            )
+            summary.add("fetched", data["fetched"])
+            pipeline.count_outcomes(data["outcomes"], stats, summary)
+        summary.seconds = time.time() - started
+        wh.finish_run(run_id, "completed", dict(summary.counts), summary.seconds)
+    shutil.rmtree(folder, ignore_errors=True)
+    return dict(summary.counts)
