@@ -31,7 +31,6 @@ def newswatch_alerts() -> None:
     @task(pool=POOL)
     def evaluate_and_deliver() -> dict[str, int]:
         from alerts.outbox import run_alerts
-
         from newswatch.settings import load_settings
 
         new, stats = run_alerts(load_settings())

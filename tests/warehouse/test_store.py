@@ -72,10 +72,10 @@ def counts(wh: Warehouse) -> tuple:
 def test_migrations_apply_once_and_reopen(tmp_path):
     path = tmp_path / "w.duckdb"
     with Warehouse(path) as w:
-        assert w.schema_version() == 1
+        assert w.schema_version() == 2
     with Warehouse(path) as w:
-        assert w.schema_version() == 1
-        assert w.conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 1
+        assert w.schema_version() == 2
+        assert w.conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 2
     with Warehouse(path, read_only=True) as w:
         assert w.query("run_counts")[0][0] == 0
 

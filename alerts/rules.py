@@ -1,0 +1,192 @@
+"""Alert rules: find new alert events in the warehouse and put them in the outbox."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from alerts.alert import Alert
+from extractors.relevance import TopicQuery
+from newswatch.settings import AlertRule, Settings, Topic
+from warehouse.store import QUERIES, Warehouse, stable_key, utcnow
+
+log = logging.getLogger(__name__)
+
+_FETCH_CHUNK = 500
+
+
+def alert_key(topic: str, rule: str, *parts: str) -> str:
+    """The stable key of an alert event: the same event always gets the same key."""
+    return stable_key(topic, rule, *parts)
+
+
+def evaluate(wh: Warehouse, settings: Settings) -> int:
+    """Find new alert events for every topic and queue them; return how many alerts are new.
+
+    Alerts and one pending delivery per configured channel are written in one transaction.
+    Alert keys are stable, so evaluating again (or concurrently with a crash in between)
+    never raises the same alert twice.
+    """
+    now = utcnow()
+    channels = [c.name for c in settings.alerts.channels]
+    with wh.transaction() as conn:
+        found: dict[str, Alert] = {}
+        for topic in settings.topics:
+            for rule in topic.alerts:
+                for alert in _rule_alerts(conn, topic, rule, now):
+                    found.setdefault(alert.alert_key, alert)
+        if not found:
+            return 0
+        keys = list(found)
+        existing = {r[0] for r in conn.execute(QUERIES["existing_alerts"], [keys]).fetchall()}
+        fresh = [a for k, a in found.items() if k not in existing]
+        if fresh:
+            conn.executemany(QUERIES["insert_alert"], [_alert_row(a) for a in fresh])
+            if channels:
+                conn.executemany(
+                    QUERIES["insert_delivery"],
+                    [(a.alert_key, name, now) for a in fresh for name in channels],
+                )
+    log.info("alerts: %d new, %d channels", len(fresh), len(channels))
+    return len(fresh)
+
+
+def _rule_alerts(
+    conn: duckdb.DuckDBPyConnection, topic: Topic, rule: AlertRule, now: datetime
+) -> list[Alert]:
+    """The not-yet-raised alerts of one rule of one topic."""
+    if rule.rule == "first_mention":
+        return _first_mentions(conn, topic, rule, now)
+    if rule.rule == "watched_entity":
+        return _watched(conn, topic, now)
+    return _query_matches(conn, topic, rule, now)
+
+
+def _first_mentions(
+    conn: duckdb.DuckDBPyConnection, topic: Topic, rule: AlertRule, now: datetime
+) -> list[Alert]:
+    """Entities (of the rule's labels) new to the topic, each at its earliest article."""
+    if not rule.labels:
+        return []
+    rows = _dicts(conn, "alert_first_mentions", [topic.name, list(rule.labels), topic.name])
+    return [
+        _alert(
+            r,
+            topic.name,
+            "first_mention",
+            now,
+            alert_key(topic.name, "first_mention", r["entity_id"]),
+        )
+        for r in rows
+    ]
+
+
+def watchlist_names(topic: Topic) -> list[str]:
+    """The watchlist as lower-cased canonical names (an alias listed resolves to its entity)."""
+    names: set[str] = set()
+    for wanted in topic.watchlist:
+        key = wanted.casefold()
+        names.add(wanted.lower())
+        for entry in topic.gazetteer:
+            if key == entry.name.casefold() or key in {a.casefold() for a in entry.aliases}:
+                names.add(entry.name.lower())
+    return sorted(names)
+
+
+def _watched(conn: duckdb.DuckDBPyConnection, topic: Topic, now: datetime) -> list[Alert]:
+    """Every not-yet-alerted mention of a watchlist entity in an article of the topic."""
+    names = watchlist_names(topic)
+    if not names:
+        return []
+    rows = _dicts(conn, "alert_watched_mentions", [topic.name, names])
+    return [
+        _alert(
+            r,
+            topic.name,
+            "watched_entity",
+            now,
+            alert_key(topic.name, "watched_entity", r["entity_id"], r["article_key"]),
+        )
+        for r in rows
+    ]
+
+
+def _query_matches(
+    conn: duckdb.DuckDBPyConnection, topic: Topic, rule: AlertRule, now: datetime
+) -> list[Alert]:
+    """Articles of the topic, not matched against this rule before, whose title+text match."""
+    query = TopicQuery.parse(rule.query)
+    cur = conn.execute(QUERIES["alert_query_candidates"], [topic.name, topic.name, rule.query])
+    cols = [d[0] for d in cur.description or []]
+    checked: list[str] = []
+    hits: list[dict[str, Any]] = []
+    # Texts are read in chunks and dropped; only keys and the matches' metadata are kept.
+    while batch := cur.fetchmany(_FETCH_CHUNK):
+        for values in batch:
+            r = dict(zip(cols, values, strict=True))
+            checked.append(r["article_key"])
+            if query.match(f"{r['title'] or ''}\n{r['text']}").matched:
+                r.pop("text")
+                hits.append(r)
+    if checked:
+        conn.executemany(
+            QUERIES["insert_alert_query_check"], [(topic.name, rule.query, k) for k in checked]
+        )
+    return [
+        _alert(
+            {**r, "entity": None, "label": None, "query": rule.query},
+            topic.name,
+            "query",
+            now,
+            alert_key(topic.name, "query", rule.query, r["article_key"]),
+        )
+        for r in hits
+    ]
+
+
+def _dicts(conn: duckdb.DuckDBPyConnection, name: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Rows of a named query as dicts."""
+    cur = conn.execute(QUERIES[name], params)
+    cols = [d[0] for d in cur.description or []]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def _alert(row: dict[str, Any], topic: str, rule: str, now: datetime, key: str) -> Alert:
+    """An alert from a candidate row."""
+    return Alert(
+        alert_key=key,
+        topic=topic,
+        rule=rule,
+        entity=row.get("entity"),
+        label=row.get("label"),
+        query=row.get("query"),
+        article_key=row["article_key"],
+        title=row["title"],
+        url=row["url"],
+        source=row["source"],
+        site=row["site"],
+        published=row["published"],
+        created_at=now,
+    )
+
+
+def _alert_row(a: Alert) -> tuple[Any, ...]:
+    """The insert_alert parameters of an alert."""
+    return (
+        a.alert_key,
+        a.topic,
+        a.rule,
+        a.entity,
+        a.label,
+        a.query,
+        a.article_key,
+        a.title,
+        a.url,
+        a.source,
+        a.site,
+        a.published,
+        a.created_at,
+    )
