@@ -1,25 +1,60 @@
-# newswatch image: the locked dependencies, the spaCy model and the project.
-FROM python:3.11-slim
+# newswatch production image: Apache Airflow 3.3.2 on Python 3.11 with newswatch, its locked
+# dependencies and the spaCy model. Every Python package version comes from our locks
+# (requirements.lock, plus requirements-deploy.lock for the PostgreSQL driver and Celery).
+# The same image runs every service of docker-compose.yml (see docs/deployment.md).
+FROM python:3.11-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    AIRFLOW_HOME=/opt/airflow \
+    AIRFLOW__CORE__DAGS_FOLDER=/opt/newswatch/dags \
+    AIRFLOW__CORE__LOAD_EXAMPLES=false \
+    NEWSWATCH_CONFIG=/opt/newswatch/config \
+    NEWSWATCH_DB=/data/warehouse/newswatch.duckdb \
+    NEWSWATCH__AIRFLOW__STAGING_DIR=/data/staging
+
+# What Airflow needs from the OS: tini (signals and zombie reaping for the long-running
+# components), curl (health checks), procps (ps, used when debugging task processes).
+# All Python wheels in the locks are manylinux or pure Python: no compiler is needed.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates curl procps tini \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /opt/newswatch
 
-COPY requirements.lock ./
-RUN python -m pip install --upgrade pip \
-    && python -m pip install --require-hashes -r requirements.lock
+# Dependencies first, so editing the code does not reinstall them.
+COPY requirements.lock requirements-deploy.lock ./
+RUN python -m pip install --require-hashes -r requirements.lock \
+    && python -m pip install --require-hashes -r requirements-deploy.lock
 
 COPY pyproject.toml README.md ./
 COPY newswatch ./newswatch
 COPY extractors ./extractors
 COPY warehouse ./warehouse
+COPY alerts ./alerts
+RUN python -m pip install --no-deps --no-build-isolation -e .
+
 COPY config ./config
 COPY samples ./samples
 COPY dags ./dags
-RUN python -m pip install --no-deps --no-build-isolation -e .
+COPY deploy ./deploy
 
-# Warehouse data lives on a volume; run as an unprivileged user.
-RUN useradd --create-home --uid 50000 newswatch && mkdir -p /data && chown newswatch /data
-USER newswatch
-ENV NEWSWATCH_DB=/data/newswatch.duckdb
-ENTRYPOINT ["newswatch"]
-CMD ["run"]
+# Unprivileged user with Airflow's conventional uid 50000 and group 0 (root group, so an
+# arbitrary uid in group 0 can still write). Data lives under /data (a volume in compose);
+# ./data is a link to it, so relative paths in the config (db_path, the jsonl alert file,
+# the staging folder) also land on the volume.
+RUN useradd --uid 50000 --gid 0 --home-dir /opt/airflow --create-home --shell /bin/bash airflow \
+    && mkdir -p /data/warehouse /data/staging /opt/airflow/logs /opt/airflow/auth \
+    && chown -R 50000:0 /data /opt/airflow \
+    && chmod -R g+rwX /data /opt/airflow \
+    && ln -s /data /opt/newswatch/data
+
+USER 50000
+EXPOSE 8080
+
+# `docker run IMAGE scheduler` runs `airflow scheduler`; the newswatch CLI is one
+# --entrypoint away: `docker run --entrypoint newswatch IMAGE trends --topic csto`.
+ENTRYPOINT ["/usr/bin/tini", "--", "airflow"]
+CMD ["version"]
