@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint format lock clean-data
+.PHONY: install run once test test-fast lint format lock clean-data
 
 install: $(STAMP)
 
@@ -17,7 +17,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# The live monitor: Airflow (SQLite, LocalExecutor) with the newswatch DAGs, until Ctrl-C.
 run: $(STAMP)
+	$(BIN)/newswatch live
+
+# One pass over every source without Airflow, then a summary.
+once: $(STAMP)
 	$(BIN)/newswatch run --once
 
 test: $(STAMP)
@@ -39,6 +44,8 @@ format: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes \
 		--extra model --extra dev --extra airflow -o requirements.lock pyproject.toml
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes \
+		-c requirements.lock -o requirements-deploy.lock requirements-deploy.in
 
 clean-data:
 	rm -rf data

@@ -140,6 +140,63 @@ def _print_summary(summary: Any, settings: Settings) -> None:
 
 
 @app.command()
+def live(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    port: Annotated[int, typer.Option("--port", help="Airflow UI/API port.")] = 8080,
+    log_port: Annotated[int, typer.Option("--log-port", help="Airflow task-log port.")] = 8793,
+    parallelism: Annotated[int, typer.Option("--parallelism", min=1, max=32)] = 3,
+    home: Annotated[
+        Path | None, typer.Option("--airflow-home", help="Airflow home [default: airflow_home/].")
+    ] = None,
+) -> None:
+    """Run the monitor under a local Airflow (scheduler, API, triggerer) until Ctrl-C."""
+    import signal
+
+    from newswatch import live as lv
+    from newswatch.settings import PROJECT_ROOT
+
+    settings = _settings(config, db)
+    home = (home or PROJECT_ROOT / "airflow_home").resolve()
+    cfg = lv.LiveConfig(
+        home=home,
+        port=port,
+        parallelism=parallelism,
+        log=home / "standalone.log",
+        log_port=log_port,
+    )
+    # SIGTERM (from a supervisor) takes the same path as Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        proc = lv.start(cfg, settings, lambda msg: console.print(msg, highlight=False))
+    except RuntimeError as exc:
+        err.print(f"[bold red]{exc}[/]", highlight=False)
+        raise typer.Exit(1) from None
+    try:
+        console.print(lv.trigger_first_run(cfg, settings), highlight=False)
+        jsonl = [c.path for c in settings.alerts.channels if c.kind == "jsonl"]
+        info = Table(
+            title="newswatch is running under Airflow (Ctrl-C stops everything)", show_header=False
+        )
+        info.add_row("Airflow UI", cfg.url)
+        info.add_row("login", f"admin; password in {cfg.passwords}")
+        info.add_row("warehouse", str(settings.db_path.resolve()))
+        info.add_row("alerts file", ", ".join(str(p.resolve()) for p in jsonl) or "(none)")
+        info.add_row("Airflow log", str(cfg.log))
+        console.print(info)
+        while proc.poll() is None:
+            time.sleep(1)
+        err.print(f"Airflow exited with code {proc.returncode}; see {cfg.log}")
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        console.print("stopping Airflow and every process it started ...")
+    finally:
+        lv.stop_group(proc)
+    free = lv.port_free(port) and lv.port_free(log_port)
+    console.print(f"stopped; ports {port} and {log_port} are {'free' if free else 'STILL IN USE'}")
+
+
+@app.command()
 def trends(
     config: ConfigOpt = None,
     db: DbOpt = None,
@@ -217,6 +274,44 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
             str(r["failed"]),
         )
     console.print(table)
+
+
+@app.command("alerts")
+def alerts_command(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each delivery.")] = False,
+) -> None:
+    """Evaluate the alert rules, then deliver pending alerts to every channel."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    settings = _settings(config, db)
+    from alerts.outbox import run_alerts
+    from warehouse.store import WarehouseError
+
+    try:
+        new, stats = run_alerts(settings)
+    except WarehouseError as exc:
+        err.print(f"[bold red]alerts failed:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    except ValueError as exc:  # e.g. two channels with the same name
+        err.print(f"[bold red]configuration error[/]\n{exc}", highlight=False)
+        raise typer.Exit(2) from None
+    table = Table(title="alerts", show_header=False)
+    for name, value in (
+        ("new alerts", new),
+        ("deliveries sent", stats.sent),
+        ("deliveries failed", stats.failed),
+        ("deliveries pending", stats.pending),
+    ):
+        table.add_row(name, str(value))
+    console.print(table)
+    channels = ", ".join(c.name for c in settings.alerts.channels) or "none"
+    console.print(f"channels: {channels}; warehouse: {settings.db_path}", highlight=False)
+    if stats.failed:
+        err.print("some deliveries failed for good: see last_error in table deliveries")
 
 
 def main() -> None:

@@ -338,9 +338,20 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
         node = out
         for part in parts[:-1]:
             node = node.setdefault(part, {})
-        # YAML scalars give env vars the same typing as the files ("5" -> 5, "true" -> True).
-        node[parts[-1]] = yaml.safe_load(value) if value else value
+        node[parts[-1]] = _env_value(value)
     return out
+
+
+def _env_value(value: str) -> Any:
+    """An env var typed as YAML would type it ("5" -> 5, "true" -> True); else the raw text."""
+    if not value:
+        return value
+    try:
+        parsed = yaml.safe_load(value)
+    except yaml.YAMLError:
+        return value  # e.g. a cron string such as "*/10 * * * *"
+    # Only scalars: a value never becomes a list or mapping by accident.
+    return parsed if isinstance(parsed, str | int | float | bool) else value
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

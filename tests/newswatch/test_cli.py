@@ -18,9 +18,16 @@ SAMPLE = ROOT / "samples" / "csto-2022"
 DOCS = ROOT / "docs" / "warehouse.md"
 
 
+def tmp_cwd() -> str:
+    """An empty working folder, so relative defaults never find the developer's own data."""
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="nw-cwd-")
+
+
 def newswatch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    full_env.pop("NEWSWATCH_DB", None)
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH")}
+    full_env = {**inherited, "COLUMNS": "200", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "newswatch", *args],
         capture_output=True,

@@ -116,3 +116,15 @@ def test_bad_env_override_is_reported(tmp_path):
     cfg = write(tmp_path / "newswatch.yaml", "")
     with pytest.raises(ConfigError, match=r"override: fetch\.concurrency"):
         load_settings(cfg, env={"NEWSWATCH__FETCH__CONCURRENCY": "0"})
+
+
+def test_env_values_that_are_not_yaml_scalars_stay_text(tmp_path):
+    cfg = write(tmp_path / "newswatch.yaml", "")
+    s = load_settings(
+        cfg,
+        env={
+            "NEWSWATCH__AIRFLOW__SCHEDULE": "*/10 * * * *",
+            "NEWSWATCH__NLP__MODEL": "[not, a, list]",
+        },
+    )
+    assert s.airflow.schedule == "*/10 * * * *" and s.nlp.model == "[not, a, list]"
