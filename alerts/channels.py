@@ -16,7 +16,7 @@ import os
 import smtplib
 import ssl
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -352,3 +352,41 @@ def build_channels(
             channel = EmailSender(cfg, env)
         channels[cfg.name] = channel
     return channels
+
+
+class ConnectionLike(Protocol):
+    """What newswatch reads of an Airflow connection."""
+
+    host: str | None
+    password: str | None
+    login: str | None
+
+
+def env_with_connections(
+    settings: Settings,
+    get_connection: Callable[[str], ConnectionLike],
+    env: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment with secrets filled from the channels' Airflow connections.
+
+    A channel with `conn_id` takes its URL from the connection's host and its secret (webhook
+    HMAC key, SMTP password) from the connection's password; values already in the environment
+    are kept, so an operator can override a connection without editing it.
+    """
+    out = dict(os.environ if env is None else env)
+    for cfg in settings.alerts.channels:
+        conn_id = getattr(cfg, "conn_id", None)
+        if not conn_id:
+            continue
+        conn = get_connection(conn_id)
+        pairs: list[tuple[str, str | None]] = []
+        if isinstance(cfg, WebhookChannel):
+            pairs = [(cfg.url_env, conn.host), (cfg.secret_env, conn.password)]
+        elif isinstance(cfg, SlackChannel):
+            pairs = [(cfg.url_env, conn.host)]
+        elif isinstance(cfg, EmailChannel):
+            pairs = [(cfg.password_env, conn.password)]
+        for name, value in pairs:
+            if value and not out.get(name):
+                out[name] = value
+    return out

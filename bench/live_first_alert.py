@@ -32,15 +32,31 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="nw-live-"))
     port, log_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSWATCH", "AIRFLOW"))}
-    env.update({"NEWSWATCH_DB": str(work / "nw.duckdb"),
-                "NEWSWATCH__AIRFLOW__STAGING_DIR": str(work / "staging")})
+    env.update(
+        {
+            "NEWSWATCH_DB": str(work / "nw.duckdb"),
+            "NEWSWATCH__AIRFLOW__STAGING_DIR": str(work / "staging"),
+        }
+    )
     alerts = ROOT / "data" / "alerts.jsonl"
     before = alerts.read_text(encoding="utf-8").count("\n") if alerts.exists() else 0
     start = time.monotonic()
     proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("newswatch")), "live", "--port", str(port),
-         "--log-port", str(log_port), "--airflow-home", str(work / "airflow_home")],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            str(Path(sys.executable).with_name("newswatch")),
+            "live",
+            "--port",
+            str(port),
+            "--log-port",
+            str(log_port),
+            "--airflow-home",
+            str(work / "airflow_home"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     first = None
     try:

@@ -30,10 +30,15 @@ WAREHOUSE = Asset("newswatch-warehouse", uri="file:///newswatch/warehouse.duckdb
 def newswatch_alerts() -> None:
     @task(pool=POOL)
     def evaluate_and_deliver() -> dict[str, int]:
+        from airflow.sdk import BaseHook
+
+        from alerts.channels import env_with_connections
         from alerts.outbox import run_alerts
         from newswatch.settings import load_settings
 
-        new, stats = run_alerts(load_settings())
+        settings = load_settings()
+        env = env_with_connections(settings, BaseHook.get_connection)
+        new, stats = run_alerts(settings, env=env)
         return {
             "new_alerts": new,
             "sent": stats.sent,

@@ -10,7 +10,7 @@ import os
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, Param, dag, task
 
 # Parse time reads only environment variables: no files, database or network here.
 SCHEDULE = os.environ.get("NEWSWATCH__AIRFLOW__SCHEDULE", "*/10 * * * *")
@@ -42,6 +42,11 @@ def _settings():  # type: ignore[no-untyped-def]
     default_args=default_args,
     tags=["newswatch", "ingest"],
     doc_md=__doc__,
+    # Backfill: trigger with since/until (ISO dates) to take only entries published in that range.
+    params={
+        "since": Param(None, type=["null", "string"], format="date"),
+        "until": Param(None, type=["null", "string"], format="date"),
+    },
 )
 def newswatch_ingest() -> None:
     @task(pool=POOL)
@@ -51,16 +56,20 @@ def newswatch_ingest() -> None:
         return stages.prepare(_settings(), str(run_id))
 
     @task
-    def poll(source: str, run_id: str | None = None) -> str:
+    def poll(source: str, run_id: str | None = None, params: dict | None = None) -> str:
         from newswatch import stages
 
-        return stages.poll(_settings(), str(run_id), source)
+        window = stages.Window.from_params(params or {})
+        return stages.poll(_settings(), str(run_id), source, window)
 
     @task(pool=POOL)
-    def select(polls: list[str], run_id: str | None = None) -> list[str]:
+    def select(
+        polls: list[str], run_id: str | None = None, params: dict | None = None
+    ) -> list[str]:
         from newswatch import stages
 
-        return stages.select(_settings(), str(run_id), list(polls))
+        window = stages.Window.from_params(params or {})
+        return stages.select(_settings(), str(run_id), list(polls), window)
 
     @task
     def process(batch: str, run_id: str | None = None) -> str:

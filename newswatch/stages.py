@@ -11,6 +11,9 @@ import pickle
 import re
 import shutil
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +45,40 @@ def _load(path: str | Path) -> Any:
     return pickle.loads(Path(path).read_bytes())  # noqa: S301 (our own staging files)
 
 
+@dataclass(frozen=True)
+class Window:
+    """A publication-date range [since, until) for backfills; open ends are unbounded."""
+
+    since: date | None = None
+    until: date | None = None
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Window:
+        """The window from DAG params `since` and `until` (ISO dates or empty)."""
+        return cls(
+            *(
+                date.fromisoformat(str(params[k])) if params.get(k) else None
+                for k in ("since", "until")
+            )
+        )
+
+    @property
+    def bounded(self) -> bool:
+        """Whether either end is set."""
+        return self.since is not None or self.until is not None
+
+    def admits(self, published: datetime | None) -> bool:
+        """Whether an entry with this publication time belongs to the window."""
+        if not self.bounded:
+            return True
+        if published is None:
+            return False  # an undated entry cannot be placed in a backfill range
+        day = published.date()
+        return (self.since is None or day >= self.since) and (
+            self.until is None or day < self.until
+        )
+
+
 def prepare(settings: Settings, run_id: str) -> list[str]:
     """Record the run's start and snapshot source states; return the enabled source names."""
     names = [s.name for s in settings.sources if s.enabled]
@@ -52,20 +89,31 @@ def prepare(settings: Settings, run_id: str) -> list[str]:
     return names
 
 
-def poll(settings: Settings, run_id: str, source_name: str) -> str:
+def poll(settings: Settings, run_id: str, source_name: str, window: Window | None = None) -> str:
     """Poll one source; its entries go to a staging file."""
     folder = run_dir(settings, run_id)
     states = _load(folder / "states.pkl")["states"]
     source = next(s for s in settings.sources if s.name == source_name)
+    # A backfill reads the whole source: "unchanged since last poll" says nothing about a range.
+    state = None if window and window.bounded else states.get(source_name)
     with Fetcher(settings.fetch) as fetcher:
-        result = pipeline.poll_source(source, states.get(source_name), fetcher)
+        result = pipeline.poll_source(source, state, fetcher)
+    if state is None and window and window.bounded:
+        # Nor may a backfill mark the source as read: entries outside its range are still new.
+        result.poll = replace(result.poll, etag=None, last_modified=None, content_hash=None)
     return _dump(result, folder / f"poll-{source_name}.pkl")
 
 
-def select(settings: Settings, run_id: str, poll_paths: list[str]) -> list[str]:
-    """Keep unseen and due items, split them into batches; return the batch files."""
+def select(
+    settings: Settings, run_id: str, poll_paths: list[str], window: Window | None = None
+) -> list[str]:
+    """Keep unseen and due items (within the window), split them into batches."""
+    window = window or Window()
     folder = run_dir(settings, run_id)
     polls: list[pipeline.PollResult] = [_load(p) for p in poll_paths]
+    if window.bounded:
+        for p in polls:
+            p.items = [i for i in p.items if window.admits(i.published)]
     enabled = {s.name for s in settings.sources if s.enabled}
     with Warehouse(settings.db_path) as wh:
         items = pipeline.select_new(

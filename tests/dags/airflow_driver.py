@@ -64,13 +64,13 @@ def integrity() -> dict:
     }
 
 
-def run_test(dag_id: str) -> dict:
-    """dag.test() one DAG and report task states."""
+def run_test(dag_id: str, conf: dict | None = None) -> dict:
+    """dag.test() one DAG (with an optional run conf) and report task states."""
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(DAGS))
     dag = bag.get_dag(dag_id)
-    run = dag.test()
+    run = dag.test(run_conf=conf) if conf else dag.test()
     states = {}
     for ti in run.get_task_instances():
         key = ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]"
@@ -79,5 +79,8 @@ def run_test(dag_id: str) -> dict:
 
 
 if __name__ == "__main__":
-    out = integrity() if sys.argv[1] == "integrity" else run_test(sys.argv[2])
+    if sys.argv[1] == "integrity":
+        out = integrity()
+    else:
+        out = run_test(sys.argv[2], json.loads(sys.argv[3]) if len(sys.argv) > 3 else None)
     print("RESULT " + json.dumps(out, default=str))
