@@ -100,6 +100,15 @@ class GazetteerEntry(_Model):
     aliases: list[str] = Field(default_factory=list)
 
 
+def _valid_query(query: str) -> str:
+    """A topic query that parses, or a ValueError saying where it does not."""
+    try:
+        TopicQuery.parse(query)
+    except QueryError as exc:
+        raise ValueError(str(exc)) from None
+    return query
+
+
 class AlertRule(_Model):
     """When a topic raises an alert."""
 
@@ -110,14 +119,7 @@ class AlertRule(_Model):
     query: str = ""
     labels: list[EntityLabel] = Field(default_factory=lambda: list(ALERT_LABELS))
 
-    @field_validator("query")
-    @classmethod
-    def _query_parses(cls, query: str) -> str:
-        try:
-            TopicQuery.parse(query)
-        except QueryError as exc:
-            raise ValueError(str(exc)) from None
-        return query
+    _query_parses = field_validator("query")(_valid_query)
 
 
 def _default_rules() -> list[AlertRule]:
@@ -135,14 +137,7 @@ class Topic(_Model):
     watchlist: list[str] = Field(default_factory=list)
     alerts: list[AlertRule] = Field(default_factory=_default_rules)
 
-    @field_validator("query")
-    @classmethod
-    def _query_parses(cls, query: str) -> str:
-        try:
-            TopicQuery.parse(query)
-        except QueryError as exc:
-            raise ValueError(str(exc)) from None
-        return query
+    _query_parses = field_validator("query")(_valid_query)
 
     @model_validator(mode="after")
     def _watchlist_known(self) -> Topic:

@@ -229,3 +229,27 @@ def sample_site(local_server: LocalServer) -> LocalServer:
             f"/{rel}", body=page.read_bytes(), headers={"Content-Type": "text/html; charset=utf-8"}
         )
     return local_server
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def make_config(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Write a config folder: the shipped settings and csto topic with the given sources YAML
+    (indented list items) and extra top-level YAML; returns the folder."""
+
+    def make(sources: str, extra: str = "") -> Path:
+        folder = tmp_path_factory.mktemp("config")
+        (folder / "topics").mkdir()
+        topic = (ROOT / "config" / "topics" / "csto.yaml").read_text(encoding="utf-8")
+        (folder / "topics" / "csto.yaml").write_text(topic, encoding="utf-8")
+        main = (ROOT / "config" / "newswatch.yaml").read_text(encoding="utf-8")
+        # The shipped file ends with its sources and later sections; keep what precedes sources.
+        head = main[: main.index("sources:")]
+        (folder / "newswatch.yaml").write_text(
+            head + "sources:\n" + sources + extra, encoding="utf-8"
+        )
+        return folder
+
+    return make

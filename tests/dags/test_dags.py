@@ -71,20 +71,12 @@ def test_dags_parse_cleanly_and_are_configured(airflow_env):
 
 @pytest.mark.e2e
 def test_ingest_dag_loads_sample_from_local_http_and_reruns_idempotently(
-    airflow_env, sample_site, tmp_path
+    airflow_env, sample_site, tmp_path, make_config
 ):
-    config = tmp_path / "config"
-    (config / "topics").mkdir(parents=True)
-    (config / "topics" / "csto.yaml").write_text(
-        (ROOT / "config" / "topics" / "csto.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    main = (ROOT / "config" / "newswatch.yaml").read_text(encoding="utf-8")
-    main = main[: main.index("sources:")] + (
-        "sources:\n"
+    config = make_config(
         f"  - {{name: rss, url: '{sample_site.url('/feeds/rss.xml')}'}}\n"
         f"  - {{name: atom, url: '{sample_site.url('/feeds/atom.xml')}'}}\n"
     )
-    (config / "newswatch.yaml").write_text(main, encoding="utf-8")
     db = tmp_path / "nw.duckdb"
     env = {
         **airflow_env,
@@ -119,20 +111,10 @@ def test_ingest_dag_loads_sample_from_local_http_and_reruns_idempotently(
     assert sample_site.headers_seen("/feeds/rss.xml")[-1].get("If-None-Match")
 
 
-def write_config(folder: Path, sources: str, extra: str = "") -> Path:
-    """A config folder: the shipped settings and csto topic, with these sources."""
-    (folder / "topics").mkdir(parents=True)
-    (folder / "topics" / "csto.yaml").write_text(
-        (ROOT / "config" / "topics" / "csto.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    main = (ROOT / "config" / "newswatch.yaml").read_text(encoding="utf-8")
-    main = main[: main.index("sources:")] + "sources:\n" + sources + extra
-    (folder / "newswatch.yaml").write_text(main, encoding="utf-8")
-    return folder
-
-
 @pytest.mark.e2e
-def test_alerts_dag_signed_webhook_once_and_after_an_outage(airflow_env, sample_site, tmp_path):
+def test_alerts_dag_signed_webhook_once_and_after_an_outage(
+    airflow_env, sample_site, tmp_path, make_config
+):
     from alerts.channels import verify_signature
 
     secret = "test-secret-7f3a"
@@ -154,8 +136,7 @@ def test_alerts_dag_signed_webhook_once_and_after_an_outage(airflow_env, sample_
         return Reply(200 if ok else 401, b"")
 
     sample_site.route("/hook", handler=hook)
-    config = write_config(
-        tmp_path / "config",
+    config = make_config(
         f"  - {{name: rss, url: '{sample_site.url('/feeds/rss.xml')}'}}\n"
         f"  - {{name: atom, url: '{sample_site.url('/feeds/atom.xml')}'}}\n",
         "alerts:\n  backoff_initial: 0\n  channels:\n"
@@ -211,13 +192,11 @@ def test_alerts_dag_signed_webhook_once_and_after_an_outage(airflow_env, sample_
 
 
 @pytest.mark.e2e
-def test_backfill_by_date_range_over_the_archive_is_idempotent(airflow_env, tmp_path):
+def test_backfill_by_date_range_over_the_archive_is_idempotent(airflow_env, tmp_path, make_config):
     import yaml
 
     sample = ROOT / "samples" / "csto-2022"
-    config = write_config(
-        tmp_path / "config", f"  - {{name: archive, kind: archive, path: '{sample}'}}\n"
-    )
+    config = make_config(f"  - {{name: archive, kind: archive, path: '{sample}'}}\n")
     db = tmp_path / "nw.duckdb"
     env = {
         **airflow_env,

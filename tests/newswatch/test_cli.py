@@ -39,21 +39,12 @@ def newswatch(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
 
 
 @pytest.fixture(scope="module")
-def offline_config(tmp_path_factory) -> Path:
+def offline_config(make_config) -> Path:
     """The shipped settings and topics with only the sample archive and one dead feed."""
-    folder = tmp_path_factory.mktemp("config")
-    (folder / "topics").mkdir()
-    (folder / "topics" / "csto.yaml").write_text(
-        (ROOT / "config" / "topics" / "csto.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    main = (ROOT / "config" / "newswatch.yaml").read_text(encoding="utf-8")
-    main = main[: main.index("sources:")] + (
-        "sources:\n"
+    return make_config(
         f"  - {{name: sample, kind: archive, path: '{SAMPLE}'}}\n"
         "  - {name: dead-feed, url: 'http://127.0.0.1:9/rss.xml'}\n"
     )
-    (folder / "newswatch.yaml").write_text(main, encoding="utf-8")
-    return folder
 
 
 @pytest.fixture(scope="module")

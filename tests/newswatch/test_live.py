@@ -28,19 +28,12 @@ def listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_live_monitor_writes_alerts_and_ctrl_c_stops_everything(tmp_path):
-    config = tmp_path / "config"
-    (config / "topics").mkdir(parents=True)
-    (config / "topics" / "csto.yaml").write_text(
-        (ROOT / "config" / "topics" / "csto.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    main = (ROOT / "config" / "newswatch.yaml").read_text(encoding="utf-8")
+def test_live_monitor_writes_alerts_and_ctrl_c_stops_everything(tmp_path, make_config):
     alerts = tmp_path / "alerts.jsonl"
-    main = main[: main.index("sources:")] + (
-        f"sources:\n  - {{name: sample, kind: archive, path: '{ROOT / 'samples' / 'csto-2022'}'}}\n"
-        f"alerts:\n  channels:\n    - {{kind: jsonl, path: '{alerts}'}}\n"
+    config = make_config(
+        f"  - {{name: sample, kind: archive, path: '{ROOT / 'samples' / 'csto-2022'}'}}\n",
+        f"alerts:\n  channels:\n    - {{kind: jsonl, path: '{alerts}'}}\n",
     )
-    (config / "newswatch.yaml").write_text(main, encoding="utf-8")
     port, log_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSWATCH", "AIRFLOW"))}
     env.update(

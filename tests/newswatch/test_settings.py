@@ -128,3 +128,16 @@ def test_env_values_that_are_not_yaml_scalars_stay_text(tmp_path):
         },
     )
     assert s.airflow.schedule == "*/10 * * * *" and s.nlp.model == "[not, a, list]"
+
+
+def test_alert_rule_query_is_validated_and_rules_default(tmp_path):
+    write(tmp_path / "newswatch.yaml", "")
+    topic = write(
+        tmp_path / "topics" / "t.yaml",
+        "name: t\nalerts:\n  - {rule: query, query: 'troops AND ('}\n",
+    )
+    with pytest.raises(ConfigError, match=r"t\.yaml: alerts\.0\.query: query"):
+        load_settings(tmp_path, env={})
+    topic.write_text("name: t\n", encoding="utf-8")
+    rules = load_settings(tmp_path, env={}).topic("t").alerts
+    assert [r.rule for r in rules] == ["first_mention", "watched_entity"]
