@@ -69,7 +69,7 @@ def airflow_env(cfg: LiveConfig, settings: Settings) -> dict[str, str]:
             "AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME": "1",
             # Task processes may start in another folder: give them absolute paths.
             "NEWSWATCH_DB": str(settings.db_path.resolve()),
-            "NEWSWATCH__AIRFLOW__STAGING_DIR": str(settings.airflow.staging_dir.resolve()),
+            "NEWSWATCH__AIRFLOW__STAGING_DIR": _absolute(settings.airflow.staging_dir),
             "NEWSWATCH__AIRFLOW__POOL": settings.airflow.pool,
             "NEWSWATCH__AIRFLOW__SCHEDULE": settings.airflow.schedule,
         }
@@ -77,6 +77,11 @@ def airflow_env(cfg: LiveConfig, settings: Settings) -> dict[str, str]:
     if "NEWSWATCH_CONFIG" not in env:
         env["NEWSWATCH_CONFIG"] = str(PROJECT_ROOT / "config")
     return env
+
+
+def _absolute(location: str) -> str:
+    """A local path made absolute; URLs (s3://...) as they are."""
+    return location if "://" in location else str(Path(location).resolve())
 
 
 def _airflow(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -239,7 +239,8 @@ class AirflowSettings(_Model):
     """How the Airflow DAGs run the pipeline."""
 
     schedule: str = "*/10 * * * *"
-    staging_dir: Path = Path("data/staging")
+    # A local folder, or any fsspec URL (s3://bucket/newswatch/staging) shared by the workers.
+    staging_dir: str = "data/staging"
     batch_size: int = Field(50, ge=1)
     pool: str = "newswatch_warehouse"
     retries: int = Field(2, ge=0)

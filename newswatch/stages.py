@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import pickle
 import re
-import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import fsspec
 
 from extractors.entities import EntityExtractor
 from extractors.fetch import Fetcher
@@ -25,24 +25,40 @@ from newswatch.settings import Settings
 from warehouse.store import LoadBatch, Warehouse
 
 
-def run_dir(settings: Settings, run_id: str) -> Path:
-    """The staging folder of one DAG run."""
+def run_dir(settings: Settings, run_id: str) -> str:
+    """The staging folder of one DAG run: a local path or an fsspec URL (s3://, gs://, ...)."""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
-    return settings.airflow.staging_dir / safe
+    return f"{settings.airflow.staging_dir.rstrip('/')}/{safe}"
 
 
-def _dump(obj: Any, path: Path) -> str:
-    """Write a staging file atomically and return its path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
-    tmp.replace(path)
-    return str(path)
+def _dump(obj: Any, url: str) -> str:
+    """Write a staging file (atomically where the file system can rename) and return its URL."""
+    fs, path = fsspec.core.url_to_fs(url)
+    fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+    tmp = f"{path}.tmp"
+    with fs.open(tmp, "wb") as out:
+        out.write(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    fs.mv(tmp, path)
+    return url
 
 
-def _load(path: str | Path) -> Any:
+def _load(url: str) -> Any:
     """Read a staging file."""
-    return pickle.loads(Path(path).read_bytes())  # noqa: S301 (our own staging files)
+    fs, path = fsspec.core.url_to_fs(url)
+    with fs.open(path, "rb") as src:
+        return pickle.loads(src.read())  # noqa: S301 (our own staging files)
+
+
+def _sibling(url: str, suffix: str) -> str:
+    """A staging file named after another one: batch-00001.pkl -> batch-00001-<suffix>.pkl."""
+    return url.removesuffix(".pkl") + f"-{suffix}.pkl"
+
+
+def _remove(url: str) -> None:
+    """Delete a staging folder and everything in it, if it is there."""
+    fs, path = fsspec.core.url_to_fs(url)
+    if fs.exists(path):
+        fs.rm(path, recursive=True)
 
 
 @dataclass(frozen=True)
@@ -85,14 +101,14 @@ def prepare(settings: Settings, run_id: str) -> list[str]:
     with Warehouse(settings.db_path) as wh:
         wh.start_run(run_id)
         states = {name: wh.source_state(name) for name in names}
-    _dump({"states": states, "started": time.time()}, run_dir(settings, run_id) / "states.pkl")
+    _dump({"states": states, "started": time.time()}, f"{run_dir(settings, run_id)}/states.pkl")
     return names
 
 
 def poll(settings: Settings, run_id: str, source_name: str, window: Window | None = None) -> str:
     """Poll one source; its entries go to a staging file."""
     folder = run_dir(settings, run_id)
-    states = _load(folder / "states.pkl")["states"]
+    states = _load(f"{folder}/states.pkl")["states"]
     source = next(s for s in settings.sources if s.name == source_name)
     # A backfill reads the whole source: "unchanged since last poll" says nothing about a range.
     state = None if window and window.bounded else states.get(source_name)
@@ -101,7 +117,7 @@ def poll(settings: Settings, run_id: str, source_name: str, window: Window | Non
     if state is None and window and window.bounded:
         # Nor may a backfill mark the source as read: entries outside its range are still new.
         result.poll = replace(result.poll, etag=None, last_modified=None, content_hash=None)
-    return _dump(result, folder / f"poll-{source_name}.pkl")
+    return _dump(result, f"{folder}/poll-{source_name}.pkl")
 
 
 def select(
@@ -123,10 +139,10 @@ def select(
         items += [i for i in pipeline.due_retries(wh, settings, enabled) if i.url_key not in seen]
         hosts = sorted({(urlsplit(i.url).hostname or "").removeprefix("www.") for i in items})
         lines = {h: dict(wh.query("site_lines_of", [h])) for h in hosts}
-    _dump({"polls": polls, "site_lines": lines}, folder / "selected.pkl")
+    _dump({"polls": polls, "site_lines": lines}, f"{folder}/selected.pkl")
     size = settings.airflow.batch_size
     return [
-        _dump(items[i : i + size], folder / f"batch-{i // size:05d}.pkl")
+        _dump(items[i : i + size], f"{folder}/batch-{i // size:05d}.pkl")
         for i in range(0, len(items), size)
     ]
 
@@ -135,7 +151,7 @@ def process(settings: Settings, run_id: str, batch_path: str) -> str:
     """Fetch, clean and match one batch; return the file of its on-topic articles."""
     folder = run_dir(settings, run_id)
     items = _load(batch_path)
-    site_lines: dict[str, dict[str, int]] = _load(folder / "selected.pkl")["site_lines"]
+    site_lines: dict[str, dict[str, int]] = _load(f"{folder}/selected.pkl")["site_lines"]
     sources = {s.name: s for s in settings.sources}
     with Fetcher(settings.fetch) as fetcher:
         pages = pipeline.fetch_pages(items, sources, fetcher)
@@ -153,7 +169,7 @@ def process(settings: Settings, run_id: str, batch_path: str) -> str:
         "errors": clean_result.errors,
         "fetched": fetched,
     }
-    return _dump(out, Path(batch_path).with_name(Path(batch_path).stem + "-processed.pkl"))
+    return _dump(out, _sibling(batch_path, "processed"))
 
 
 def extract(
@@ -175,14 +191,14 @@ def extract(
         "errors": data["errors"],
         "fetched": data["fetched"],
     }
-    return _dump(out, Path(processed_path).with_name(Path(processed_path).stem + "-records.pkl"))
+    return _dump(out, _sibling(processed_path, "records"))
 
 
 def load(settings: Settings, run_id: str, record_paths: list[str]) -> dict[str, int]:
     """Load every batch in one transaction each, record the run, clear the staging folder."""
     folder = run_dir(settings, run_id)
-    selected = _load(folder / "selected.pkl")
-    started = _load(folder / "states.pkl")["started"]
+    selected = _load(f"{folder}/selected.pkl")
+    started = _load(f"{folder}/states.pkl")["started"]
     polls: list[pipeline.PollResult] = selected["polls"]
     summary = pipeline.RunSummary(run_id=run_id)
     pipeline.count_polls(polls, summary)
@@ -206,5 +222,5 @@ def load(settings: Settings, run_id: str, record_paths: list[str]) -> dict[str, 
             pipeline.count_outcomes(data["outcomes"], stats, summary)
         summary.seconds = time.time() - started
         wh.finish_run(run_id, "completed", dict(summary.counts), summary.seconds)
-    shutil.rmtree(folder, ignore_errors=True)
+    _remove(folder)
     return dict(summary.counts)

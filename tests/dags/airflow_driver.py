@@ -16,7 +16,7 @@ DAGS = Path(__file__).resolve().parents[2] / "dags"
 
 
 def _guard_parse_time() -> list[str]:
-    """Record any network or DuckDB use while DAG files are parsed."""
+    """Record any network, DuckDB or Airflow-connection use while DAG files are parsed."""
     seen: list[str] = []
     real_connect = socket.socket.connect
 
@@ -34,6 +34,15 @@ def _guard_parse_time() -> list[str]:
         return real_duck(*args, **kwargs)
 
     duckdb.connect = duck
+    from airflow.sdk import BaseHook
+
+    real_get = BaseHook.get_connection
+
+    def get_connection(conn_id, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(f"connection: {conn_id}")
+        return real_get(conn_id, *args, **kwargs)
+
+    BaseHook.get_connection = get_connection  # type: ignore[method-assign]
     return seen
 
 
