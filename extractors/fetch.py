@@ -1,24 +1,41 @@
-"""HTTP fetching for a run: one pooled httpx client, bounded bodies, polite retries."""
+"""HTTP fetching for a run: one pooled httpx client, bounded bodies, polite retries.
+
+Every request and redirect hop passes the SSRF guard (`extractors.netguard`: public addresses
+only unless allow-listed, connections pinned to the checked addresses) and robots.txt
+(`extractors.robots`), and waits for a per-host slot (concurrency and minimum spacing, raised
+by Crawl-delay). Bodies are decoded here, not by httpx, so a gzip bomb is stopped while it
+inflates. `decode_body` / `FetchResult.text` turn bytes into text even when the declared
+charset is wrong.
+"""
 
 from __future__ import annotations
 
+import codecs
 import logging
 import math
 import random
+import re
 import socket
+import threading
 import time
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Self
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
+import charset_normalizer
+import httpcore
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_attempt
 
+from extractors.netguard import DEFAULT_PORTS, AddressRefused, GuardedBackend, NetGuard
+from extractors.robots import RobotsCache, RobotsResponse
 from newswatch.settings import FetchSettings
 
 logger = logging.getLogger("newswatch.fetch")
@@ -29,8 +46,18 @@ ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, application/xhtml+xml;q=0.8, "
     "*/*;q=0.5"
 )
+# Only what _BodyDecoder can inflate within bounds.
+ACCEPT_ENCODING = "gzip, deflate"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _WEB_SCHEMES = frozenset({"http", "https"})
+# RFC 9309: at least 500 KiB of robots.txt must be parsed; the rest may be ignored.
+ROBOTS_MAX_BYTES = 512 * 1024
+ROBOTS_MAX_REDIRECTS = 5
+# The compression-ratio guard looks at bodies past this size only: tiny pages compress wildly.
+_RATIO_MIN_BYTES = 1 << 20
+# Largest piece inflated at once, so memory stays bounded whatever the ratio.
+_INFLATE_STEP = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -49,11 +76,19 @@ class FetchResult:
     retryable: bool
     attempts: int
     elapsed: float
+    headers: dict[str, str] | None = None  # response headers, lower-cased names (polling)
 
     @property
     def ok(self) -> bool:
         """True for a body or a 304."""
         return self.error is None
+
+    @property
+    def text(self) -> str | None:
+        """The body as text (see `decode_body`), or None without a body. Decodes on each call."""
+        if self.content is None:
+            return None
+        return decode_body(self.content, self.content_type)
 
 
 @dataclass(frozen=True)
@@ -65,21 +100,145 @@ class _Outcome:
     retry_after: float | None = None
 
 
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport over a connection pool whose every TCP connect passes `guard`."""
+
+    def __init__(self, guard: NetGuard) -> None:
+        super().__init__(trust_env=False)
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        # httpx has no public hook for the network backend; its pool is replaced wholesale.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend(guard),
+        )
+
+
+class _HostLimiter:
+    """Per-host concurrency slots and minimum spacing between request starts; thread-safe."""
+
+    def __init__(self, concurrency: int) -> None:
+        self._concurrency = concurrency
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._next_start: dict[str, float] = {}
+
+    @contextmanager
+    def slot(self, host: str, delay: float) -> Iterator[None]:
+        """Hold one of `host`'s slots, starting no sooner than `delay` after its last start."""
+        with self._lock:
+            semaphore = self._slots.setdefault(host, threading.BoundedSemaphore(self._concurrency))
+        with semaphore:
+            with self._lock:
+                now = time.monotonic()
+                start = max(now, self._next_start.get(host, 0.0))
+                self._next_start[host] = start + delay
+            if start > now:
+                time.sleep(start - now)
+            yield
+
+
+class _TooBig(Exception):
+    """The decoded body passed the size limit."""
+
+
+class _Bomb(Exception):
+    """The body inflates far more than real pages do."""
+
+
+class _BodyDecoder:
+    """Undoes Content-Encoding piece by piece, never holding more than `limit` bytes + a step."""
+
+    def __init__(self, encoding: str, limit: int, max_ratio: float) -> None:
+        self.body = bytearray()
+        self.raw = 0
+        self._limit = limit
+        self._max_ratio = max_ratio
+        self._encoding = encoding
+        self._started = False
+        self._inflater = self._new_inflater(encoding)
+
+    @staticmethod
+    def _new_inflater(encoding: str) -> zlib._Decompress | None:
+        if encoding == "":
+            return None
+        if encoding in {"gzip", "x-gzip"}:
+            return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        if encoding == "deflate":
+            return zlib.decompressobj()
+        raise ValueError(encoding)
+
+    @property
+    def compressed(self) -> bool:
+        return self._inflater is not None
+
+    def feed(self, data: bytes) -> None:
+        """Add raw bytes; raises _TooBig, _Bomb or zlib.error."""
+        self.raw += len(data)
+        if self._inflater is None:
+            self._append(data)
+            return
+        if not self._started and self._encoding == "deflate":
+            self._started = True
+            try:  # "deflate" is zlib-wrapped by the spec and raw by some servers
+                zlib.decompressobj().decompress(data[:64], 1)
+            except zlib.error:
+                self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        self._inflate(data)
+
+    def _inflate(self, data: bytes) -> None:
+        pending = data
+        while self._inflater is not None:
+            step = min(_INFLATE_STEP, self._limit - len(self.body) + 1)
+            out = self._inflater.decompress(pending, step)
+            pending = self._inflater.unconsumed_tail
+            self._append(out)
+            if self._inflater.eof and self._inflater.unused_data:
+                # Another gzip member follows (concatenated gzip is valid).
+                pending = self._inflater.unused_data
+                self._inflater = self._new_inflater(self._encoding)
+                continue
+            if not pending and len(out) < step:
+                return
+
+    def _append(self, data: bytes) -> None:
+        self.body.extend(data)
+        if len(self.body) > self._limit:
+            raise _TooBig
+        if (
+            self._inflater is not None
+            and len(self.body) > _RATIO_MIN_BYTES
+            and len(self.body) > self._max_ratio * max(self.raw, 1)
+        ):
+            raise _Bomb
+
+
 class Fetcher:
     """Fetches URLs over one shared httpx client; safe to use from several threads."""
 
     def __init__(self, settings: FetchSettings) -> None:
         self.settings = settings
+        self._guard = NetGuard(settings.allow_hosts)
+        self._limiter = _HostLimiter(settings.per_host_concurrency)
+        self._robots = RobotsCache(self._fetch_robots, settings.user_agent, ttl=settings.robots_ttl)
+        self._content_types = frozenset(t.strip().lower() for t in settings.content_types)
         self._client = httpx.Client(
+            transport=_GuardedTransport(self._guard),
+            trust_env=False,  # an environment proxy would connect where the guard can't look
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout,
                 read=settings.read_timeout,
                 write=settings.read_timeout,
                 pool=settings.connect_timeout,
             ),
-            follow_redirects=True,
-            max_redirects=settings.max_redirects,
-            headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
+            follow_redirects=False,  # followed by hand so every hop is checked
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": ACCEPT,
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
         )
 
     def __enter__(self) -> Self:
@@ -120,14 +279,9 @@ class Fetcher:
         self, url: str, etag: str | None, last_modified: str | None, started: float
     ) -> FetchResult:
         """Validate the URL, then run attempts under tenacity."""
-        try:
-            parts = urlsplit(url)
-        except ValueError as exc:
-            return _failure(url, f"invalid URL: {_short(exc)}", False)
-        if parts.scheme.lower() not in _WEB_SCHEMES:
-            return _failure(url, "unsupported scheme", False)
-        if not parts.hostname:
-            return _failure(url, "invalid URL: no host", False)
+        problem = _url_problem(url)
+        if problem is not None:
+            return _failure(url, problem, False)
 
         headers: dict[str, str] = {}
         if etag:
@@ -165,37 +319,105 @@ class Fetcher:
             return previous.retry_after
         return _backoff(self.settings, state.attempt_number)
 
+    def _fetch_robots(self, url: str) -> RobotsResponse:
+        """One try at a robots.txt, for RobotsCache; redirects followed, size truncated."""
+        outcome = self._attempt(url, {}, None, None, robots=True)
+        result = outcome.result
+        if result.status is None:
+            return RobotsResponse(None, error=result.error)
+        return RobotsResponse(result.status, result.content, result.error)
+
     def _attempt(
-        self, url: str, headers: dict[str, str], etag: str | None, last_modified: str | None
+        self,
+        url: str,
+        headers: dict[str, str],
+        etag: str | None,
+        last_modified: str | None,
+        *,
+        robots: bool = False,
     ) -> _Outcome:
-        """One GET, turned into an outcome; transport exceptions become outcomes too."""
+        """One GET with redirects followed hop by hop, each hop checked before it's made."""
+        max_redirects = ROBOTS_MAX_REDIRECTS if robots else self.settings.max_redirects
+        current = url
+        visited = {_without_fragment(url)}
+        while True:
+            step = self._hop(url, current, headers, etag, last_modified, robots)
+            if isinstance(step, _Outcome):
+                return step
+            problem = _url_problem(step)
+            if problem is not None:
+                return _Outcome(_failure(url, problem, False, step))
+            if _without_fragment(step) in visited:
+                return _Outcome(_failure(url, "redirect loop", False, step))
+            if len(visited) > max_redirects:
+                return _Outcome(_failure(url, "too many redirects", False, step))
+            visited.add(_without_fragment(step))
+            current = step
+
+    def _hop(
+        self,
+        url: str,
+        current: str,
+        headers: dict[str, str],
+        etag: str | None,
+        last_modified: str | None,
+        robots: bool,
+    ) -> _Outcome | str:
+        """Request `current` once: an outcome, or the URL a redirect points to."""
+
+        def fail(error: str, retryable: bool, retry_now: bool = False) -> _Outcome:
+            return _Outcome(_failure(url, error, retryable, current), retry_now=retry_now)
+
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
-                return self._read(url, response, etag, last_modified)
-        except httpx.TooManyRedirects:
-            return _Outcome(_failure(url, "too many redirects", False))
+            target = httpx.URL(current)
+            host = target.raw_host.decode("ascii")
+            port = target.port or DEFAULT_PORTS[target.scheme]
+            self._guard.check(host, port)
+            delay = self.settings.per_host_delay
+            if self.settings.respect_robots and not robots:
+                verdict = self._robots.check(current)
+                if not verdict.allowed:
+                    return fail(verdict.reason or "disallowed by robots.txt", verdict.retryable)
+                if verdict.crawl_delay:
+                    delay = max(delay, min(verdict.crawl_delay, self.settings.max_crawl_delay))
+            with (
+                self._limiter.slot(f"{host}:{port}", delay),
+                self._client.stream("GET", current, headers=headers) as response,
+            ):
+                location = response.headers.get("location")
+                if response.status_code in REDIRECT_STATUSES and location:
+                    return urljoin(str(response.url), str(location).strip())
+                return self._read(url, response, etag, last_modified, robots)
+        except AddressRefused as exc:
+            return fail(f"refused: {exc}", False)
+        except socket.gaierror as exc:
+            # A name that does not resolve will not resolve a second later: try next run.
+            return fail(f"connection error: {_short(exc) or 'name does not resolve'}", True)
         except httpx.UnsupportedProtocol:
-            # Usually a redirect to ftp: or similar; the start URL was checked already.
-            return _Outcome(_failure(url, "unsupported scheme", False))
+            return fail("unsupported scheme", False)
         except httpx.TimeoutException as exc:
-            return _Outcome(_failure(url, f"timeout: {_timeout_kind(exc)}", True), retry_now=True)
+            return fail(f"timeout: {_timeout_kind(exc)}", True, retry_now=True)
         except httpx.RemoteProtocolError as exc:
             if "disconnect" in str(exc).lower() or "closed" in str(exc).lower():
-                return _Outcome(_failure(url, "connection closed by server", True), retry_now=True)
-            return _Outcome(_failure(url, f"protocol error: {_short(exc)}", True))
+                return fail("connection closed by server", True, retry_now=True)
+            return fail(f"protocol error: {_short(exc)}", True)
         except (httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
             reason = f"connection error: {_short(exc) or type(exc).__name__}"
-            # A name that does not resolve will not resolve a second later: try next run.
-            return _Outcome(_failure(url, reason, True), retry_now=not _dns_failure(exc))
+            return fail(reason, True, retry_now=not _dns_failure(exc))
         except httpx.DecodingError as exc:
-            return _Outcome(_failure(url, f"undecodable body: {_short(exc)}", False))
+            return fail(f"undecodable body: {_short(exc)}", False)
         except (httpx.InvalidURL, httpx.LocalProtocolError) as exc:
-            return _Outcome(_failure(url, f"invalid request: {_short(exc)}", False))
+            return fail(f"invalid request: {_short(exc)}", False)
         except httpx.TransportError as exc:
-            return _Outcome(_failure(url, f"transport error: {_short(exc)}", True))
+            return fail(f"transport error: {_short(exc)}", True)
 
     def _read(
-        self, url: str, response: httpx.Response, etag: str | None, last_modified: str | None
+        self,
+        url: str,
+        response: httpx.Response,
+        etag: str | None,
+        last_modified: str | None,
+        robots: bool = False,
     ) -> _Outcome:
         """Turn a response into an outcome, reading at most max_bytes of body."""
         status = response.status_code
@@ -212,6 +434,7 @@ class Fetcher:
             retryable=False,
             attempts=0,
             elapsed=0.0,
+            headers=dict(response.headers),
         )
         if status == 304:
             # Servers may omit validators on 304; the caller's still hold.
@@ -225,7 +448,12 @@ class Fetcher:
             )
         if status >= 300:
             return self._http_error(base, response)
-        return _Outcome(self._read_body(base, response))
+        if robots:
+            return _Outcome(self._read_body(base, response, ROBOTS_MAX_BYTES, truncate=True))
+        media = (base.content_type or "").split(";", 1)[0].strip().lower()
+        if media and media not in self._content_types:
+            return _Outcome(replace(base, error=f"unsupported content type: {_short(media, 80)}"))
+        return _Outcome(self._read_body(base, response, self.settings.max_bytes))
 
     def _http_error(self, base: FetchResult, response: httpx.Response) -> _Outcome:
         """An outcome for a 3xx left unfollowed, a 4xx or a 5xx."""
@@ -242,23 +470,133 @@ class Fetcher:
             return _Outcome(replace(result, error=reason))
         return _Outcome(result, retry_now=True, retry_after=delay)
 
-    def _read_body(self, base: FetchResult, response: httpx.Response) -> FetchResult:
-        """Stream the body within the size limit and the wall-clock deadline."""
-        limit = self.settings.max_bytes
+    def _read_body(
+        self, base: FetchResult, response: httpx.Response, limit: int, truncate: bool = False
+    ) -> FetchResult:
+        """Stream and decode the body within the size limits and the wall-clock deadline."""
         too_big = replace(base, error=f"body larger than {limit} bytes")
+        encodings = [
+            e.strip().lower()
+            for e in response.headers.get("content-encoding", "").split(",")
+            if e.strip().lower() not in {"", "identity"}
+        ]
+        if len(encodings) > 1:
+            return replace(base, error=f"unsupported content encoding: {', '.join(encodings)}")
+        try:
+            decoder = _BodyDecoder(
+                encodings[0] if encodings else "", limit, self.settings.max_compression_ratio
+            )
+        except ValueError:
+            return replace(base, error=f"unsupported content encoding: {_short(encodings[0], 40)}")
         declared = _content_length(response.headers.get("content-length"))
-        if declared is not None and declared > limit:
+        if declared is not None and declared > limit and not truncate:
             return too_big
         # A slow drip of bytes resets the read timeout on every chunk; the deadline doesn't.
         deadline = time.monotonic() + self.settings.total_timeout
-        body = bytearray()
-        for chunk in response.iter_bytes():
-            body.extend(chunk)
-            if len(body) > limit:
-                return too_big
-            if time.monotonic() > deadline:
-                return replace(base, error="timeout: total", retryable=True)
-        return replace(base, content=bytes(body))
+        try:
+            for chunk in response.iter_raw():
+                if decoder.raw + len(chunk) > limit and not truncate:
+                    return too_big
+                decoder.feed(chunk)
+                if time.monotonic() > deadline:
+                    return replace(base, error="timeout: total", retryable=True)
+        except _TooBig:
+            if truncate:
+                return replace(base, content=bytes(decoder.body[:limit]))
+            if decoder.compressed:
+                return replace(base, error=f"body larger than {limit} bytes (decompressed)")
+            return too_big
+        except _Bomb:
+            ratio = self.settings.max_compression_ratio
+            return replace(base, error=f"compression ratio above {ratio:g}:1 (decompressed)")
+        except zlib.error as exc:
+            return replace(base, error=f"undecodable body: {_short(exc)}")
+        return replace(base, content=bytes(decoder.body))
+
+
+def decode_body(content: bytes, content_type: str | None = None) -> str:
+    """Text of a page or feed body, right even when the declared charset is wrong.
+
+    A byte-order mark wins. Then valid UTF-8 wins over a declared single-byte charset: pages
+    declared ISO-8859-1 but written in UTF-8 are common, and real Latin-1 or cp1251 text with
+    non-ASCII letters is practically never valid UTF-8. Then the declared charset (the
+    Content-Type header, else a <meta> or XML declaration) if the bytes decode cleanly with
+    it; then charset_normalizer's best guess; last, UTF-8 with replacement characters.
+    """
+    for bom, encoding in _BOMS:
+        if content.startswith(bom):
+            return content[len(bom) :].decode(encoding, errors="replace")
+    declared = _codec(_charset_param(content_type) or _sniffed_charset(content[:4096]))
+    if declared is None or not declared.startswith(("utf-16", "utf-32")):
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    if declared is not None:
+        # WHATWG: a "latin-1" label means windows-1252; it only fails on five unused bytes.
+        for candidate in ("cp1252", "latin-1") if declared == "latin-1" else (declared,):
+            try:
+                return content.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+    best = charset_normalizer.from_bytes(content).best()
+    if best is not None:
+        return str(best)
+    return content.decode("utf-8", errors="replace")
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([\w.:-]+)""", re.I)
+
+
+def _charset_param(content_type: str | None) -> str | None:
+    match = _CHARSET_PARAM.search(content_type or "")
+    return match.group(1) if match else None
+
+
+def _sniffed_charset(head: bytes) -> str | None:
+    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii", errors="replace") if match else None
+
+
+def _codec(label: str | None) -> str | None:
+    """Python's canonical codec name for a charset label; latin-1 and ASCII as "latin-1"."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return "latin-1" if name in {"iso8859-1", "latin-1", "ascii", "cp1252"} else name
+
+
+def _url_problem(url: str) -> str | None:
+    """Why `url` can't be fetched at all (scheme, host), or None."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"invalid URL: {_short(exc)}"
+    if parts.scheme.lower() not in _WEB_SCHEMES:
+        return "unsupported scheme"
+    try:
+        hostname = parts.hostname
+    except ValueError as exc:
+        return f"invalid URL: {_short(exc)}"
+    if not hostname:
+        return "invalid URL: no host"
+    return None
+
+
+def _without_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
 
 
 def _dns_failure(exc: BaseException) -> bool:
@@ -272,11 +610,11 @@ def _dns_failure(exc: BaseException) -> bool:
     return "name or service not known" in text or "nodename nor servname" in text
 
 
-def _failure(url: str, error: str, retryable: bool) -> FetchResult:
+def _failure(url: str, error: str, retryable: bool, final_url: str | None = None) -> FetchResult:
     """A result for a fetch that got no usable response."""
     return FetchResult(
         url=url,
-        final_url=url,
+        final_url=final_url or url,
         status=None,
         content=None,
         content_type=None,

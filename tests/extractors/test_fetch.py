@@ -22,6 +22,7 @@ FAST = FetchSettings(
     backoff_max=0.05,
     retry_after_max=5.0,
     concurrency=4,
+    allow_hosts=["127.0.0.1:*"],
 )
 
 
@@ -165,11 +166,22 @@ def test_redirect_is_followed(fetcher: Fetcher, local_server: Any) -> None:
     assert result.url == local_server.url("/old")
 
 
-def test_redirect_loop_is_too_many_redirects(fetcher: Fetcher, local_server: Any) -> None:
+def test_redirect_to_itself_is_a_loop(fetcher: Fetcher, local_server: Any) -> None:
     local_server.route("/loop", status=302, headers={"Location": "/loop"})
     result = fetcher.fetch(local_server.url("/loop"))
+    assert result.error == "redirect loop"
+    assert not result.retryable and result.attempts == 1
+    assert local_server.counts["/loop"] == 1
+
+
+def test_long_redirect_chain_is_too_many_redirects(fetcher: Fetcher, local_server: Any) -> None:
+    for i in range(6):
+        local_server.route(f"/r{i}", status=302, headers={"Location": f"/r{i + 1}"})
+    result = fetcher.fetch(local_server.url("/r0"))
     assert result.error == "too many redirects"
     assert not result.retryable and result.attempts == 1
+    # max_redirects=3: the start and three hops are requested, the fourth hop is not.
+    assert [local_server.counts[f"/r{i}"] for i in range(6)] == [1, 1, 1, 1, 0, 0]
 
 
 def test_connection_closed_without_response_is_retryable(
