@@ -14,12 +14,15 @@ import trafilatura
 from trafilatura.settings import Document
 
 from extractors.boilerplate import PhraseFilter, normalise_lines
+from extractors.interstitial import detect_block
 
 if TYPE_CHECKING:
     from newswatch.settings import CleanSettings
 
 log = logging.getLogger("newswatch.clean")
 
+# Reasons that start with this are pages standing in for an article (challenge, wall, paywall).
+BLOCKED_PREFIX = "blocked: "
 # Beyond this, a "page" is a dump or an attack; lxml time and memory grow with it.
 MAX_HTML_CHARS = 8_000_000
 
@@ -107,6 +110,9 @@ def extract_article(
         return CleanOutcome(None, "empty page")
     if len(html) > MAX_HTML_CHARS:
         return CleanOutcome(None, f"page too large: {len(html)} characters")
+    blocked = detect_block(html)
+    if blocked:
+        return CleanOutcome(None, f"{BLOCKED_PREFIX}{blocked}")
     try:
         doc = trafilatura.bare_extraction(
             html,
