@@ -11,6 +11,7 @@ RULE_TITLES = {
     "first_mention": "first mention",
     "watched_entity": "watched entity",
     "query": "query match",
+    "feed_down": "feed down",
 }
 
 
@@ -20,7 +21,7 @@ class Alert:
 
     alert_key: str
     topic: str
-    rule: str  # first_mention | watched_entity | query
+    rule: str  # first_mention | watched_entity | query | feed_down (topic "_operator")
     entity: str | None
     label: str | None
     query: str | None

@@ -107,5 +107,5 @@ def run_alerts(
 ) -> tuple[int, DeliveryStats]:
     """Open the warehouse, evaluate the rules, deliver what is due, close."""
     with Warehouse(settings.db_path) as wh:
-        new = evaluate(wh, settings)
+        new = evaluate(wh, settings, now)
         return new, deliver_pending(wh, settings, now, env=env)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -16,6 +16,8 @@ from warehouse.store import QUERIES, Warehouse, stable_key, utcnow
 log = logging.getLogger(__name__)
 
 _FETCH_CHUNK = 500
+# The topic of alerts meant for whoever runs newswatch rather than for analysts.
+OPERATOR_TOPIC = "_operator"
 
 
 def alert_key(topic: str, rule: str, *parts: str) -> str:
@@ -23,14 +25,15 @@ def alert_key(topic: str, rule: str, *parts: str) -> str:
     return stable_key(topic, rule, *parts)
 
 
-def evaluate(wh: Warehouse, settings: Settings) -> int:
-    """Find new alert events for every topic and queue them; return how many alerts are new.
+def evaluate(wh: Warehouse, settings: Settings, now: datetime | None = None) -> int:
+    """Find new alert events for every topic, plus operator alerts (feeds down), and queue
+    them; return how many alerts are new. `now` (naive UTC) defaults to the clock.
 
     Alerts and one pending delivery per configured channel are written in one transaction.
     Alert keys are stable, so evaluating again (or concurrently with a crash in between)
     never raises the same alert twice.
     """
-    now = utcnow()
+    now = utcnow() if now is None else now
     channels = [c.name for c in settings.alerts.channels]
     with wh.transaction() as conn:
         found: dict[str, Alert] = {}
@@ -38,6 +41,8 @@ def evaluate(wh: Warehouse, settings: Settings) -> int:
             for rule in topic.alerts:
                 for alert in _rule_alerts(conn, topic, rule, now):
                     found.setdefault(alert.alert_key, alert)
+        for alert in _feeds_down(conn, settings, now):
+            found.setdefault(alert.alert_key, alert)
         if not found:
             return 0
         keys = list(found)
@@ -145,6 +150,40 @@ def _query_matches(
         )
         for r in hits
     ]
+
+
+def _feeds_down(conn: duckdb.DuckDBPyConnection, settings: Settings, now: datetime) -> list[Alert]:
+    """One `feed_down` operator alert per failing streak longer than poll.alert_after_hours.
+
+    The key is the source and the start of its streak: re-evaluating during one outage adds
+    nothing, and a new outage after a recovery is a new alert.
+    """
+    enabled = [s.name for s in settings.sources if s.enabled]
+    if not enabled:
+        return []
+    since = now - timedelta(hours=settings.poll.alert_after_hours)
+    rows = _dicts(conn, "alert_feed_down", [since, enabled])
+    alerts = []
+    for r in rows:
+        start: datetime = r["failing_since"]
+        hours = (now - start).total_seconds() / 3600
+        title = (
+            f"{r['name']} failing for {hours:.1f} h since {start:%Y-%m-%d %H:%M} UTC "
+            f"({r['consecutive_failures']} polls): {r['last_error'] or 'unknown error'}"
+        )
+        key = alert_key(OPERATOR_TOPIC, "feed_down", r["name"], start.isoformat())
+        row = {
+            "entity": r["name"],
+            "label": r["kind"],
+            "article_key": "",
+            "title": title,
+            "url": r["location"],
+            "source": r["name"],
+            "site": None,
+            "published": start,
+        }
+        alerts.append(_alert(row, OPERATOR_TOPIC, "feed_down", now, key))
+    return alerts
 
 
 def _dicts(conn: duckdb.DuckDBPyConnection, name: str, params: list[Any]) -> list[dict[str, Any]]:

@@ -55,6 +55,9 @@ def run(
     config: ConfigOpt = None,
     db: DbOpt = None,
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Poll every source, due or not (ignore schedule).")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")] = False,
 ) -> None:
     """Poll, fetch, clean, match, extract and load; once, or every interval until Ctrl-C."""
@@ -64,7 +67,7 @@ def run(
     )
     settings = _settings(config, db)
     while True:
-        code = _run_once(settings)
+        code = _run_once(settings, force=force)
         if once:
             raise typer.Exit(code)
         console.print(f"next pass in {settings.interval_minutes} min (Ctrl-C stops)")
@@ -74,7 +77,7 @@ def run(
             raise typer.Exit(0) from None
 
 
-def _run_once(settings: Settings) -> int:
+def _run_once(settings: Settings, *, force: bool = False) -> int:
     """One pass with a progress bar and a summary table; returns the exit code."""
     from newswatch.pipeline import run_once
     from warehouse.store import WarehouseError
@@ -101,7 +104,7 @@ def _run_once(settings: Settings) -> int:
             bar.update(tasks[stage], completed=done, total=total)
 
         try:
-            summary = run_once(settings, progress=report)
+            summary = run_once(settings, progress=report, force=force)
         except (WarehouseError, RuntimeError) as exc:
             err.print(f"[bold red]run failed:[/] {exc}", highlight=False)
             return 1
@@ -115,12 +118,14 @@ def _print_summary(summary: Any, settings: Settings) -> None:
     table = Table(title=f"run {summary.run_id}", show_header=False)
     rows = [
         ("sources polled", c.get("sources_polled", 0)),
+        ("skipped (not due)", c.get("skipped_not_due", 0)),
         ("feed errors", c.get("feed_errors", 0)),
         ("feed entries read", c.get("entries_seen", 0)),
         ("new items", c.get("new_items", 0)),
         ("pages fetched", c.get("fetched", 0)),
         ("fetch failures", c.get("failed", 0)),
         ("rejected (not an article)", c.get("rejected", 0)),
+        ("blocked (challenge, wall)", c.get("blocked", 0)),
         ("off-topic", c.get("offtopic", 0)),
         ("articles stored", c.get("stored", 0)),
         ("mentions stored", c.get("mentions", 0)),
@@ -242,38 +247,70 @@ def trends(
 
 @app.command()
 def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Each source's health: last success, last error, items seen."""
+    """Each source's health (last success, failing streak, last error, items) and its polling
+    schedule (items per day, interval, next poll, polls, 304s, lying validators)."""
+    from warehouse.store import utcnow
+
     settings = _settings(config, db)
+    now = utcnow()
     with _open_read_only(settings) as wh:
         rows = {r["name"]: r for r in wh.query_dicts("feeds_report")}
+        # A warehouse not yet migrated to feed health (schema 3) has no schedule to show.
+        health = {r["name"]: r for r in wh.feed_health(now)} if wh.schema_version() >= 3 else {}
     table = Table(title="Sources")
     for col in (
         "source",
         "kind",
         "last success",
         "failures",
+        "failing since",
         "last error",
         "items",
         "stored",
         "failed",
     ):
         table.add_column(col, overflow="fold")
+    schedule = Table(title="Polling (UTC)")
+    for col in ("source", "items/day", "interval", "next poll", "polls", "304s", "validators"):
+        schedule.add_column(col, overflow="fold")
     for source in settings.sources:
         r = rows.get(source.name)
         if r is None:
-            table.add_row(source.name, source.kind, "never polled", "", "", "", "", "")
+            table.add_row(source.name, source.kind, "never polled", "", "", "", "", "", "")
             continue
+        h = health.get(source.name, {})
         table.add_row(
             source.name,
             r["kind"],
-            f"{r['last_success']:%Y-%m-%d %H:%M}" if r["last_success"] else "never",
+            _when(r["last_success"], "never"),
             str(r["consecutive_failures"]),
+            _when(h.get("failing_since")),
             (r["last_error"] or "")[:80],
             str(r["items_seen"]),
             str(r["stored"]),
             str(r["failed"]),
         )
+        if not h:
+            continue
+        interval = h["interval_minutes"]
+        next_at = h["next_poll_at"]
+        schedule.add_row(
+            source.name,
+            f"{h['items_per_day']:.1f}",
+            f"{interval:.0f} min" if interval is not None else "every run",
+            "due" if next_at is None or next_at <= now else _when(next_at),
+            str(h["polls"] or 0),
+            str(h["not_modified"] or 0),
+            "LYING: always unconditional" if h["lying_validators"] else "ok",
+        )
     console.print(table)
+    if health:
+        console.print(schedule)
+
+
+def _when(value: Any, empty: str = "") -> str:
+    """A timestamp as `YYYY-MM-DD HH:MM`, or `empty`."""
+    return f"{value:%Y-%m-%d %H:%M}" if value else empty
 
 
 @app.command("alerts")

@@ -6,13 +6,18 @@ Each stage is a plain function so that `run_once` and the Airflow DAGs can wire 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
+import random
+import re
+import statistics
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,11 +25,11 @@ import courlan
 from trafilatura.utils import decode_file
 
 from extractors.boilerplate import drop_lines, repeated_lines, short_lines
-from extractors.clean import CleanArticle, extract_article, with_text
+from extractors.clean import BLOCKED_PREFIX, CleanArticle, extract_article, with_text
 from extractors.entities import EntityExtractor, Mention
 from extractors.feeds import parse_feed
-from extractors.fetch import Fetcher, FetchResult
-from newswatch.settings import ArchiveSource, FeedSource, Settings, Source
+from extractors.fetch import Fetcher, FetchResult, decode_body
+from newswatch.settings import ArchiveSource, FeedSource, PollSettings, Settings, Source
 from warehouse.store import (
     ArticleRecord,
     ErrorRecord,
@@ -35,6 +40,7 @@ from warehouse.store import (
     SourceState,
     Warehouse,
     stable_key,
+    to_utc_naive,
     utcnow,
 )
 
@@ -48,11 +54,14 @@ Progress = Callable[[str, int, int], None]
 
 
 def canonical_url(url: str) -> str:
-    """The URL without tracking parameters, fragment and case noise."""
+    """The URL without tracking parameters, fragment and case noise; other parameters sorted."""
+    raw = url.strip()
     try:
-        return str(courlan.normalize_url(url.strip(), strict=True))
+        # Not strict: strict mode also drops parameters that name the article (?id=123).
+        normal = str(courlan.normalize_url(raw, strict=False))
     except Exception:  # courlan raises on some malformed URLs; keep the raw one then
-        return url.strip()
+        normal = raw
+    return normal.split("#", 1)[0]
 
 
 def url_key(url: str) -> str:
@@ -139,33 +148,235 @@ def _items_from_feed(content: bytes, url: str, source: str) -> tuple[list[NewIte
     return items, None
 
 
-def poll_feed(source: FeedSource, state: SourceState | None, fetcher: Fetcher) -> PollResult:
-    """Poll one web feed with a conditional GET."""
+# --- Polling: checked conditional GET, per-feed schedule (adaptive interval, backoff). ---
+
+# A source due within this much counts as due: scheduled runs start a few seconds early or late.
+DUE_SLACK = timedelta(seconds=60)
+# Backoff delays are shortened by up to this fraction at random, so feeds that failed together
+# (one outage) do not all come back at the same minute.
+BACKOFF_JITTER = 0.2
+_TTL = re.compile(rb"<ttl>\s*(\d{1,7})\s*</ttl>", re.IGNORECASE)
+_MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d{1,10})", re.IGNORECASE)
+
+
+def is_due(state: SourceState | None, now: datetime, force: bool = False) -> bool:
+    """Whether a source should be polled at `now` (never polled, or its next poll time came)."""
+    if force or state is None or state.next_poll_at is None:
+        return True
+    return state.next_poll_at <= now + DUE_SLACK
+
+
+def skipped_poll(source: Source, now: datetime) -> PollResult:
+    """The record of a source left alone because it is not due: no request is made."""
+    if isinstance(source, ArchiveSource):
+        base = SourcePoll(source.name, "archive", str(source.path), ok=True)
+    else:
+        base = SourcePoll(source.name, "feed", source.url, ok=True)
+    return PollResult(replace(base, skipped=True, polled_at=now))
+
+
+def backoff_minutes(cfg: PollSettings, failures: int, rng: random.Random | None = None) -> float:
+    """Minutes to wait after the `failures`-th failure in a row: doubling, capped, jittered down."""
+    exponent = min(max(failures - 1, 0), 30)
+    base = min(cfg.backoff_max_minutes, cfg.backoff_initial_minutes * 2.0**exponent)
+    draw = (rng or random).random()  # jitter spreads load; not security
+    return base * (1.0 - BACKOFF_JITTER * draw)
+
+
+def adaptive_interval(arrivals: Iterable[datetime], now: datetime, cfg: PollSettings) -> float:
+    """Minutes between polls from how often new items arrive: half the median gap between
+    arrivals (the open gap since the last one included, so a feed that goes quiet is polled
+    less), clamped to [min_interval_minutes, max_interval_minutes]."""
+    lo, hi = cfg.min_interval_minutes, cfg.max_interval_minutes
+    merged: list[datetime] = []
+    for t in sorted(arrivals):
+        # Arrivals closer than the shortest interval are one poll's items loaded in chunks.
+        if merged and t - merged[-1] < timedelta(minutes=lo):
+            continue
+        merged.append(t)
+    merged = merged[-cfg.adaptive_window :]
+    if not merged:
+        return lo
+    gaps = [(b - a).total_seconds() / 60 for a, b in itertools.pairwise(merged)]
+    gaps.append(max(0.0, (now - merged[-1]).total_seconds() / 60))
+    return min(hi, max(lo, statistics.median(gaps) / 2))
+
+
+def feed_ttl_minutes(content: bytes) -> float | None:
+    """The RSS <ttl> (minutes the feed may be cached), if the feed declares one."""
+    match = _TTL.search(content)
+    return float(match.group(1)) if match and int(match.group(1)) > 0 else None
+
+
+def _header(result: FetchResult | None, name: str) -> str | None:
+    """A response header (lower-case name) of a fetch, if the fetcher kept headers."""
+    return (result.headers or {}).get(name) if result is not None else None
+
+
+def max_age_minutes(result: FetchResult | None) -> float | None:
+    """Cache-Control max-age of a response, in minutes (None if absent, no-store or no-cache)."""
+    value = _header(result, "cache-control")
+    if not value or "no-store" in value.lower() or "no-cache" in value.lower():
+        return None
+    match = _MAX_AGE.search(value)
+    return int(match.group(1)) / 60 if match and int(match.group(1)) > 0 else None
+
+
+def retry_after_minutes(result: FetchResult | None, now: datetime) -> float | None:
+    """A 429/503's Retry-After (delta-seconds or HTTP-date), in minutes."""
+    if result is None or result.status not in (429, 503):
+        return None
+    value = (_header(result, "retry-after") or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return int(value) / 60
+    try:
+        when = to_utc_naive(parsedate_to_datetime(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, (when - now).total_seconds() / 60) if when else None
+
+
+def schedule_poll(
+    poll: SourcePoll,
+    state: SourceState | None,
+    cfg: PollSettings,
+    now: datetime,
+    result: FetchResult | None = None,
+) -> SourcePoll:
+    """The poll with its feed-health fields set: failing streak, interval and next poll time.
+
+    A success waits the adaptive interval, but at least the feed's RSS <ttl> and the response's
+    Cache-Control max-age (each capped at max_interval_minutes). A failure waits the jittered
+    exponential backoff, or the server's Retry-After when that is longer (capped at
+    backoff_max_minutes): a failing feed is retried at the cap forever, never dropped.
+    Archives are local: always due, no backoff.
+    """
+    failing_since = None
+    if not poll.ok:
+        streak = state is not None and state.consecutive_failures > 0
+        failing_since = state.failing_since if streak and state else None
+        failing_since = failing_since or now
+    if poll.kind == "archive":
+        return replace(poll, failing_since=failing_since, polled_at=now)
+    if poll.ok:
+        interval = adaptive_interval(state.arrivals if state else (), now, cfg)
+        ttl = poll.ttl_minutes or (state.ttl_minutes if state else None)
+        hints = [m for m in (ttl, max_age_minutes(result)) if m]
+        if hints:
+            interval = max(interval, min(max(hints), cfg.max_interval_minutes))
+    else:
+        failures = (state.consecutive_failures if state else 0) + 1
+        interval = backoff_minutes(cfg, failures)
+        wait = retry_after_minutes(result, now)
+        if wait is not None:
+            interval = max(interval, min(wait, cfg.backoff_max_minutes))
+    interval = round(interval, 3)
+    return replace(
+        poll,
+        polled_at=now,
+        failing_since=failing_since,
+        interval_minutes=interval,
+        next_poll_at=now + timedelta(minutes=interval),
+    )
+
+
+def _same_validators(state: SourceState, result: FetchResult) -> bool:
+    """Whether a response repeats the stored validators (ETag first, else Last-Modified)."""
+    if state.etag or result.etag:
+        return bool(state.etag and state.etag == result.etag)
+    return bool(state.last_modified and state.last_modified == result.last_modified)
+
+
+def _validators_lied(state: SourceState, result: FetchResult, fetcher: Fetcher, url: str) -> bool:
+    """After an unconditional poll found a new body: did the server's validators hide it?
+
+    Yes if it repeats the stored ETag/Last-Modified for the new body; or if a 304 came since
+    the last change and the server still answers 304 to the old validators now (one probe
+    request), which an honest server never does for a changed body.
+    """
+    if _same_validators(state, result):
+        return True
+    if state.validated_since_change and (state.etag or state.last_modified):
+        probe = fetcher.fetch(url, etag=state.etag, last_modified=state.last_modified)
+        return probe.not_modified
+    return False
+
+
+def poll_feed(
+    source: FeedSource,
+    state: SourceState | None,
+    fetcher: Fetcher,
+    cfg: PollSettings | None = None,
+    now: datetime | None = None,
+) -> PollResult:
+    """Poll one web feed: a conditional GET, except every Nth poll (and always for a feed whose
+    validators were caught lying), which is unconditional and compared by body hash."""
+    cfg = cfg or PollSettings()
+    now = now or utcnow()
+    lying = bool(state and state.lying_validators)
+    number = (state.polls if state else 0) + 1
+    conditional = (
+        state is not None
+        and bool(state.etag or state.last_modified)
+        and not lying
+        and number % cfg.unconditional_every != 0
+    )
     result = fetcher.fetch(
         source.url,
-        etag=state.etag if state else None,
-        last_modified=state.last_modified if state else None,
+        etag=state.etag if state and conditional else None,
+        last_modified=state.last_modified if state and conditional else None,
     )
-    base = SourcePoll(source.name, "feed", source.url, ok=True)
+    base = SourcePoll(
+        source.name,
+        "feed",
+        source.url,
+        ok=True,
+        status_code=result.status,
+        unconditional=not conditional,
+        validated_since_change=bool(state and state.validated_since_change),
+        lying_validators=lying,
+    )
+
+    def done(res: PollResult) -> PollResult:
+        res.poll = schedule_poll(res.poll, state, cfg, now, result)
+        return res
+
     if result.not_modified:
-        return PollResult(base)
+        return done(PollResult(replace(base, not_modified=True, validated_since_change=True)))
     if not result.ok or result.content is None:
-        return _poll_failure(base, source.url, result.error or "no body", result)
+        return done(_poll_failure(base, source.url, result.error or "no body", result))
     content_hash = _hash(result.content)
-    if state and state.content_hash == content_hash:
-        # Some servers ignore conditional GET; an identical body has nothing new.
-        return PollResult(replace(base, etag=result.etag, last_modified=result.last_modified))
-    items, error = _items_from_feed(result.content, result.final_url, source.name)
-    if error:
-        return _poll_failure(base, source.url, error, result)
-    poll = replace(
+    base = replace(
         base,
-        new_items=len(items),
         etag=result.etag,
         last_modified=result.last_modified,
-        content_hash=content_hash,
+        ttl_minutes=feed_ttl_minutes(result.content),
     )
-    return PollResult(poll, items, entries=len(items))
+    if state and state.content_hash == content_hash:
+        # Some servers ignore conditional GET; an identical body has nothing new.
+        return done(PollResult(base))
+    if (
+        state is not None
+        and state.content_hash
+        and not conditional
+        and not lying
+        and _validators_lied(state, result, fetcher, source.url)
+    ):
+        log.warning(
+            "feed %s changed behind unchanged validators or a 304: polling it unconditionally "
+            "from now on",
+            source.name,
+        )
+        base = replace(base, lying_validators=True, lying_detected_at=now)
+    items, error = _items_from_feed(result.content, result.final_url, source.name)
+    if error:
+        return done(_poll_failure(base, source.url, error, result))
+    poll = replace(
+        base, new_items=len(items), content_hash=content_hash, validated_since_change=False
+    )
+    return done(PollResult(poll, items, entries=len(items)))
 
 
 def _poll_failure(
@@ -190,8 +401,19 @@ def archive_feeds(folder: Path) -> list[Path]:
     return sorted(p for p in feeds_dir.iterdir() if p.suffix.lower() in FEED_SUFFIXES)
 
 
-def poll_archive(source: ArchiveSource, state: SourceState | None) -> PollResult:
-    """Read an archive's feed files as if they were polled."""
+def poll_archive(
+    source: ArchiveSource, state: SourceState | None, now: datetime | None = None
+) -> PollResult:
+    """Read an archive's feed files as if they were polled (always due; a missing folder is a
+    failure like any other, with its failing streak recorded)."""
+    now = now or utcnow()
+    result = _read_archive(source, state)
+    result.poll = schedule_poll(result.poll, state, PollSettings(), now)
+    return result
+
+
+def _read_archive(source: ArchiveSource, state: SourceState | None) -> PollResult:
+    """The archive's entries, unless its feed files are unchanged."""
     base = SourcePoll(source.name, "archive", str(source.path), ok=True)
     if not source.path.is_dir():
         return _poll_failure(base, str(source.path), f"archive folder not found: {source.path}")
@@ -219,11 +441,17 @@ def poll_archive(source: ArchiveSource, state: SourceState | None) -> PollResult
     return PollResult(poll, items, entries=len(items))
 
 
-def poll_source(source: Source, state: SourceState | None, fetcher: Fetcher) -> PollResult:
+def poll_source(
+    source: Source,
+    state: SourceState | None,
+    fetcher: Fetcher,
+    cfg: PollSettings | None = None,
+    now: datetime | None = None,
+) -> PollResult:
     """Poll any kind of source."""
     if isinstance(source, ArchiveSource):
-        return poll_archive(source, state)
-    return poll_feed(source, state, fetcher)
+        return poll_archive(source, state, now)
+    return poll_feed(source, state, fetcher, cfg, now)
 
 
 def poll_sources(
@@ -231,16 +459,26 @@ def poll_sources(
     state_of: Callable[[str], SourceState | None],
     fetcher: Fetcher,
     workers: int,
+    cfg: PollSettings | None = None,
+    *,
+    now: datetime | None = None,
+    force: bool = False,
 ) -> list[PollResult]:
-    """Poll sources in parallel (feeds wait on the network), results in source order."""
+    """Poll the sources that are due (all with `force`) in parallel, since feeds wait on the
+    network; the others come back as skipped polls. Results are in source order."""
+    now = now or utcnow()
     states = [state_of(s.name) for s in sources]  # read first: the warehouse is single-threaded
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(sources)))) as pool:
-        return list(
-            pool.map(
-                lambda pair: poll_source(pair[0], pair[1], fetcher),
-                zip(sources, states, strict=True),
-            )
-        )
+    results: list[PollResult | None] = [
+        None if is_due(state, now, force) else skipped_poll(source, now)
+        for source, state in zip(sources, states, strict=True)
+    ]
+    todo = [i for i, r in enumerate(results) if r is None]
+    if todo:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
+            polled = pool.map(lambda i: poll_source(sources[i], states[i], fetcher, cfg, now), todo)
+            for i, result in zip(todo, polled, strict=True):
+                results[i] = result
+    return [r for r in results if r is not None]
 
 
 def select_new(
@@ -291,7 +529,11 @@ def fetch_pages(
     for (i, item), res in zip(web, results, strict=True):
         if res.ok and res.content is not None:
             pages[i] = Page(
-                item, decode_file(res.content), res.final_url, utcnow(), status_code=res.status
+                item,
+                decode_body(res.content, res.content_type),
+                res.final_url,
+                utcnow(),
+                status_code=res.status,
             )
         else:
             pages[i] = Page(
@@ -342,8 +584,9 @@ def clean_pages(
         outcome = extract_article(page.html, page.final_url, settings.clean)
         if outcome.article is None:
             reason = outcome.reason or "no article"
-            result.outcomes.append(_outcome(page.item, "rejected", reason))
-            result.errors.append(_error(page.item, "clean", reason))
+            status = "blocked" if reason.startswith(BLOCKED_PREFIX) else "rejected"
+            result.outcomes.append(_outcome(page.item, status, reason))
+            result.errors.append(_error(page.item, "clean", reason, retryable=status == "blocked"))
             continue
         lines = short_lines(outcome.article.text, settings.clean.repeated_line_max_chars)
         firsts.append(Cleaned(page.item, outcome.article, page.final_url, page.fetched_at, lines))
@@ -462,8 +705,11 @@ def run_once(
     progress: Progress | None = None,
     extractor: EntityExtractor | None = None,
     chunk_size: int = CHUNK_SIZE,
+    force: bool = False,
+    now: datetime | None = None,
 ) -> RunSummary:
-    """One full pass: poll every source, process new items in chunks, load, record the run."""
+    """One full pass: poll every due source (every one with `force`), process new items in
+    chunks, load, record the run. `now` (naive UTC) is the polling clock, for tests."""
     started = time.monotonic()
     summary = RunSummary(run_id=f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}")
     sources = {s.name: s for s in settings.sources if s.enabled}
@@ -471,7 +717,18 @@ def run_once(
     with Warehouse(settings.db_path) as wh, Fetcher(settings.fetch) as fetcher:
         wh.start_run(summary.run_id)
         try:
-            _run(settings, wh, fetcher, sources, summary, report, extractor, chunk_size)
+            _run(
+                settings,
+                wh,
+                fetcher,
+                sources,
+                summary,
+                report,
+                extractor,
+                chunk_size,
+                force=force,
+                now=now,
+            )
         except BaseException as exc:
             summary.seconds = time.monotonic() - started
             summary.counts["error"] = 1
@@ -496,11 +753,20 @@ def _run(
     report: Progress,
     extractor: EntityExtractor | None,
     chunk_size: int,
+    *,
+    force: bool = False,
+    now: datetime | None = None,
 ) -> None:
     """The body of run_once."""
     report("poll", 0, len(sources))
     polls = poll_sources(
-        list(sources.values()), wh.source_state, fetcher, settings.fetch.concurrency
+        list(sources.values()),
+        wh.source_state,
+        fetcher,
+        settings.fetch.concurrency,
+        settings.poll,
+        now=now,
+        force=force,
     )
     report("poll", len(sources), len(sources))
     count_polls(polls, summary)
@@ -512,13 +778,6 @@ def _run(
         if i.url_key not in {x.url_key for x in items}
     ]
     summary.add("new_items", len(items))
-    wh.load(
-        LoadBatch(
-            summary.run_id,
-            polls=[p.poll for p in polls],
-            errors=[p.error for p in polls if p.error],
-        )
-    )
     if items and extractor is None:
         extractor = EntityExtractor(settings.nlp, [e for t in settings.topics for e in t.gazetteer])
     done = 0
@@ -540,12 +799,24 @@ def _run(
         count_outcomes(outcomes, stats, summary)
         done += len(chunk)
         report("process", done, len(items))
+    # Sources are marked as read (ETag, body hash) only once their items are loaded: a run
+    # killed before that polls them afresh next time, so no entry is skipped as "unchanged".
+    wh.load(
+        LoadBatch(
+            summary.run_id,
+            polls=[p.poll for p in polls],
+            errors=[p.error for p in polls if p.error],
+        )
+    )
 
 
 def count_polls(polls: Sequence[PollResult], summary: RunSummary) -> None:
-    """Add polling counts and feed errors to a run summary."""
-    summary.add("sources_polled", len(polls))
+    """Add polling counts and feed errors to a run summary (skipped sources: not due)."""
+    summary.add("sources_polled", sum(not p.poll.skipped for p in polls))
     for p in polls:
+        if p.poll.skipped:
+            summary.add("skipped_not_due", 1)
+            continue
         summary.add("entries_seen", p.entries)
         if not p.poll.ok:
             summary.add("feed_errors", 1)
@@ -556,7 +827,7 @@ def count_outcomes(outcomes: Sequence[ItemOutcome], stats: LoadStats, summary: R
     """Add item outcomes and what a load changed to a run summary."""
     for o in outcomes:
         summary.add(o.status if o.status != "stored" else "stored_items", 1)
-        if o.status in ("failed", "rejected"):
+        if o.status in ("failed", "rejected", "blocked"):
             summary.item_errors.append((o.source, o.url, o.reason or o.status))
     summary.add("stored", stats.articles_new)
     summary.add("mentions", stats.mentions_new)

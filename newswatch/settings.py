@@ -56,6 +56,41 @@ class FetchSettings(_Model):
     concurrency: int = Field(8, ge=1, le=64)
     # A failed URL is retried in later runs until it has failed this many times.
     max_attempts: int = Field(5, ge=1)
+    # Only public addresses are fetched; `host:port` entries here (port may be `*`, IPv6 in
+    # brackets) are exempt, e.g. "127.0.0.1:8081" or "localhost:*" for local sources.
+    allow_hosts: list[str] = Field(default_factory=list)
+    respect_robots: bool = True
+    robots_ttl: float = Field(3600.0, gt=0)
+    # Requests in flight to one host, and minimum seconds between request starts to one host
+    # (a robots.txt Crawl-delay raises it, up to max_crawl_delay).
+    per_host_concurrency: int = Field(2, ge=1, le=64)
+    per_host_delay: float = Field(0.0, ge=0)
+    max_crawl_delay: float = Field(30.0, ge=0)
+    # A compressed body inflating more than this many times its size is refused (zip bombs).
+    max_compression_ratio: float = Field(100.0, ge=1)
+    # Media types a response may have; a response without a Content-Type is accepted too.
+    content_types: list[str] = Field(
+        default_factory=lambda: [
+            "text/html",
+            "application/xhtml+xml",
+            "application/rss+xml",
+            "application/atom+xml",
+            "application/rdf+xml",
+            "application/x-rss+xml",
+            "application/xml",
+            "text/xml",
+            "text/plain",
+        ]
+    )
+
+    @field_validator("allow_hosts")
+    @classmethod
+    def _allow_hosts_parse(cls, entries: list[str]) -> list[str]:
+        from extractors.netguard import parse_allow_entry
+
+        for entry in entries:
+            parse_allow_entry(entry)  # raises ValueError with the entry named
+        return entries
 
 
 class CleanSettings(_Model):
@@ -247,6 +282,31 @@ class AirflowSettings(_Model):
     retry_delay_seconds: int = Field(60, ge=0)
 
 
+class PollSettings(_Model):
+    """When each feed is polled: checked conditional GET, backoff, adaptive interval."""
+
+    # Every Nth poll of a feed ignores ETag/Last-Modified and compares the body by hash.
+    unconditional_every: int = Field(6, ge=1)
+    # After a failure: initial * 2^(failures-1) minutes, jittered, capped; never given up.
+    backoff_initial_minutes: float = Field(10.0, gt=0)
+    backoff_max_minutes: float = Field(240.0, gt=0)
+    # The adaptive interval (half the median gap between new items) is clamped to these.
+    min_interval_minutes: float = Field(10.0, gt=0)
+    max_interval_minutes: float = Field(240.0, gt=0)
+    # How many recent arrivals of new items the adaptive interval looks at.
+    adaptive_window: int = Field(20, ge=2)
+    # A feed failing for longer than this raises one operator alert (`feed_down`).
+    alert_after_hours: float = Field(6.0, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PollSettings:
+        if self.min_interval_minutes > self.max_interval_minutes:
+            raise ValueError("min_interval_minutes must not exceed max_interval_minutes")
+        if self.backoff_initial_minutes > self.backoff_max_minutes:
+            raise ValueError("backoff_initial_minutes must not exceed backoff_max_minutes")
+        return self
+
+
 class Settings(_Model):
     """Everything a newswatch run needs."""
 
@@ -259,6 +319,7 @@ class Settings(_Model):
     topics: list[Topic] = Field(default_factory=list)
     alerts: AlertSettings = AlertSettings()
     airflow: AirflowSettings = AirflowSettings()
+    poll: PollSettings = PollSettings()
 
     @field_validator("sources", mode="before")
     @classmethod

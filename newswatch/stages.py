@@ -22,7 +22,7 @@ from extractors.entities import EntityExtractor
 from extractors.fetch import Fetcher
 from newswatch import pipeline
 from newswatch.settings import Settings
-from warehouse.store import LoadBatch, Warehouse
+from warehouse.store import LoadBatch, Warehouse, utcnow
 
 
 def run_dir(settings: Settings, run_id: str) -> str:
@@ -95,25 +95,44 @@ class Window:
         )
 
 
-def prepare(settings: Settings, run_id: str) -> list[str]:
-    """Record the run's start and snapshot source states; return the enabled source names."""
+def prepare(
+    settings: Settings, run_id: str, *, force: bool = False, now: datetime | None = None
+) -> list[str]:
+    """Record the run's start, snapshot source states and which sources are due (all with
+    `force`); return every enabled source name: `poll` records a source not due as skipped."""
     names = [s.name for s in settings.sources if s.enabled]
+    now = now or utcnow()
     with Warehouse(settings.db_path) as wh:
         wh.start_run(run_id)
         states = {name: wh.source_state(name) for name in names}
-    _dump({"states": states, "started": time.time()}, f"{run_dir(settings, run_id)}/states.pkl")
+    due = {name: pipeline.is_due(states[name], now, force) for name in names}
+    _dump(
+        {"states": states, "due": due, "started": time.time()},
+        f"{run_dir(settings, run_id)}/states.pkl",
+    )
     return names
 
 
-def poll(settings: Settings, run_id: str, source_name: str, window: Window | None = None) -> str:
-    """Poll one source; its entries go to a staging file."""
+def poll(
+    settings: Settings,
+    run_id: str,
+    source_name: str,
+    window: Window | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Poll one source if it is due (no request otherwise); its entries go to a staging file."""
     folder = run_dir(settings, run_id)
-    states = _load(f"{folder}/states.pkl")["states"]
+    snapshot = _load(f"{folder}/states.pkl")
+    states = snapshot["states"]
     source = next(s for s in settings.sources if s.name == source_name)
+    now = now or utcnow()
+    backfill = bool(window and window.bounded)
+    if not backfill and not snapshot.get("due", {}).get(source_name, True):
+        return _dump(pipeline.skipped_poll(source, now), f"{folder}/poll-{source_name}.pkl")
     # A backfill reads the whole source: "unchanged since last poll" says nothing about a range.
-    state = None if window and window.bounded else states.get(source_name)
+    state = None if backfill else states.get(source_name)
     with Fetcher(settings.fetch) as fetcher:
-        result = pipeline.poll_source(source, state, fetcher)
+        result = pipeline.poll_source(source, state, fetcher, settings.poll, now)
     if state is None and window and window.bounded:
         # Nor may a backfill mark the source as read: entries outside its range are still new.
         result.poll = replace(result.poll, etag=None, last_modified=None, content_hash=None)
@@ -203,11 +222,6 @@ def load(settings: Settings, run_id: str, record_paths: list[str]) -> dict[str, 
     summary = pipeline.RunSummary(run_id=run_id)
     pipeline.count_polls(polls, summary)
     with Warehouse(settings.db_path) as wh:
-        wh.load(
-            LoadBatch(
-                run_id, polls=[p.poll for p in polls], errors=[p.error for p in polls if p.error]
-            )
-        )
         for path in record_paths:
             data = _load(path)
             stats = wh.load(
@@ -220,6 +234,12 @@ def load(settings: Settings, run_id: str, record_paths: list[str]) -> dict[str, 
             )
             summary.add("fetched", data["fetched"])
             pipeline.count_outcomes(data["outcomes"], stats, summary)
+        # Sources are marked as read only after their items are in (see pipeline._run).
+        wh.load(
+            LoadBatch(
+                run_id, polls=[p.poll for p in polls], errors=[p.error for p in polls if p.error]
+            )
+        )
         summary.seconds = time.time() - started
         wh.finish_run(run_id, "completed", dict(summary.counts), summary.seconds)
     _remove(folder)

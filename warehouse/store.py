@@ -125,6 +125,19 @@ class SourcePoll:
     last_modified: str | None = None
     content_hash: str | None = None
     error: str | None = None
+    # Polling health and schedule (see newswatch.pipeline.schedule_poll).
+    skipped: bool = False  # not due: no request was made
+    polled_at: datetime | None = None
+    status_code: int | None = None
+    not_modified: bool = False
+    unconditional: bool = False
+    failing_since: datetime | None = None
+    interval_minutes: float | None = None
+    next_poll_at: datetime | None = None
+    ttl_minutes: float | None = None
+    validated_since_change: bool = False
+    lying_validators: bool = False
+    lying_detected_at: datetime | None = None
 
 
 @dataclass
@@ -159,6 +172,19 @@ class SourceState:
     last_error: str | None
     consecutive_failures: int
     items_seen: int
+    polls: int = 0
+    not_modified: int = 0
+    failing_since: datetime | None = None
+    interval_minutes: float | None = None
+    next_poll_at: datetime | None = None
+    ttl_minutes: float | None = None
+    validated_since_change: bool = False
+    lying_validators: bool = False
+    arrivals: tuple[datetime, ...] = ()  # when new items were first seen, newest first
+
+
+# How many recent arrival times of new items a source's state carries.
+ARRIVALS_LIMIT = 200
 
 
 class Warehouse:
@@ -234,6 +260,9 @@ class Warehouse:
         if not rows:
             return None
         r = rows[0]
+        health = self.query("source_health", [name])
+        h = health[0] if health else (0, 0, None, None, None, None, False, False)
+        arrivals = tuple(a for (a,) in self.query("source_arrivals", [name, ARRIVALS_LIMIT]))
         return SourceState(
             name=r[0],
             etag=r[3],
@@ -243,7 +272,20 @@ class Warehouse:
             last_error=r[8],
             consecutive_failures=r[10],
             items_seen=r[11],
+            polls=int(h[0]),
+            not_modified=int(h[1]),
+            failing_since=h[2],
+            interval_minutes=h[3],
+            next_poll_at=h[4],
+            ttl_minutes=h[5],
+            validated_since_change=bool(h[6]),
+            lying_validators=bool(h[7]),
+            arrivals=arrivals,
         )
+
+    def feed_health(self, now: datetime | None = None) -> list[dict[str, Any]]:
+        """Every polled source's schedule and counters (items per day over 7 days to `now`)."""
+        return self.query_dicts("feed_health_report", [now or utcnow()])
 
     def settled(self, url_keys: Sequence[str], max_attempts: int) -> set[str]:
         """The keys among `url_keys` that need no more work."""
@@ -365,7 +407,28 @@ class Warehouse:
 
     @staticmethod
     def _record_poll(conn: duckdb.DuckDBPyConnection, poll: SourcePoll, now: datetime) -> None:
-        """Update a source's health after a poll."""
+        """Update a source's health after a poll (or a skip: the source was not due)."""
+        if poll.skipped:
+            conn.execute(QUERIES["record_feed_skip"], [poll.name, poll.polled_at or now])
+            return
+        now = poll.polled_at or now
+        conn.execute(
+            QUERIES["upsert_feed_health_poll"],
+            [
+                poll.name,
+                int(poll.not_modified),
+                int(poll.unconditional),
+                now,
+                poll.status_code,
+                None if poll.ok else (poll.failing_since or now),
+                poll.interval_minutes,
+                poll.next_poll_at,
+                poll.ttl_minutes,
+                poll.validated_since_change,
+                poll.lying_validators,
+                poll.lying_detected_at,
+            ],
+        )
         if poll.ok:
             conn.execute(
                 QUERIES["upsert_source_success"],

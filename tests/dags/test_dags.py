@@ -84,6 +84,8 @@ def test_ingest_dag_loads_sample_from_local_http_and_reruns_idempotently(
         "NEWSWATCH_DB": str(db),
         "NEWSWATCH__AIRFLOW__STAGING_DIR": str(tmp_path / "staging"),
         "NEWSWATCH__AIRFLOW__BATCH_SIZE": "8",
+        # The rerun comes seconds later: make the feeds due again (docs/reliability.md).
+        "NEWSWATCH__POLL__MIN_INTERVAL_MINUTES": "0.01",
     }
 
     out = drive(env, "test", "newswatch_ingest")

@@ -33,10 +33,10 @@ ON CONFLICT (name) DO UPDATE SET
     consecutive_failures = s.consecutive_failures + 1;
 
 -- name: settled_items
--- Items that need no more work: done, or failed too often. Takes a list of url keys.
+-- Items that need no more work: done, or failed (or blocked) too often. Takes url keys.
 SELECT url_key FROM seen_items
 WHERE url_key IN (SELECT unnest(?::VARCHAR[]))
-  AND (status <> 'failed' OR attempts >= ?);
+  AND (status NOT IN ('failed', 'blocked') OR attempts >= ?);
 
 -- name: upsert_seen_item
 INSERT INTO seen_items AS s (url_key, url, source, guid, title, first_seen, last_attempt, status,
@@ -163,9 +163,9 @@ SELECT (SELECT count(*) FROM articles) AS articles,
        (SELECT count(*) FROM seen_items) AS seen_items;
 
 -- name: due_retries
--- Items whose last attempt failed and that may be tried again, for the given sources.
+-- Items whose last attempt failed or was blocked and that may be tried again (given sources).
 SELECT url_key, url, source, guid, title FROM seen_items
-WHERE status = 'failed' AND attempts < ? AND source IN (SELECT unnest(?::VARCHAR[]))
+WHERE status IN ('failed', 'blocked') AND attempts < ? AND source IN (SELECT unnest(?::VARCHAR[]))
 ORDER BY first_seen;
 
 -- name: site_lines_of
@@ -261,3 +261,67 @@ WHERE alert_key = ? AND channel = ?;
 
 -- name: delivery_counts
 SELECT status, count(*) AS deliveries FROM deliveries GROUP BY status ORDER BY status;
+
+-- Polling health and schedule (migration 003; newswatch/pipeline.py decides, these persist).
+
+-- name: source_health
+SELECT polls, not_modified, failing_since, interval_minutes, next_poll_at, ttl_minutes,
+       validated_since_change, lying_validators
+FROM feed_health WHERE name = ?;
+
+-- name: source_arrivals
+-- When new items of a source were first seen (to the minute), newest first: (source, limit).
+SELECT DISTINCT date_trunc('minute', first_seen) AS arrived FROM seen_items
+WHERE source = ?
+ORDER BY arrived DESC
+LIMIT ?;
+
+-- name: upsert_feed_health_poll
+-- After a poll. A failure keeps the start of its streak; a success (failing_since NULL) ends it.
+INSERT INTO feed_health AS h (name, polls, not_modified, unconditional_polls, last_polled,
+                              last_status, failing_since, interval_minutes, next_poll_at,
+                              ttl_minutes, validated_since_change, lying_validators,
+                              lying_detected_at)
+VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (name) DO UPDATE SET
+    polls = h.polls + 1,
+    not_modified = h.not_modified + excluded.not_modified,
+    unconditional_polls = h.unconditional_polls + excluded.unconditional_polls,
+    last_polled = excluded.last_polled,
+    last_status = excluded.last_status,
+    failing_since = CASE WHEN excluded.failing_since IS NULL THEN NULL
+                         ELSE coalesce(h.failing_since, excluded.failing_since) END,
+    interval_minutes = excluded.interval_minutes,
+    next_poll_at = excluded.next_poll_at,
+    ttl_minutes = coalesce(excluded.ttl_minutes, h.ttl_minutes),
+    validated_since_change = excluded.validated_since_change,
+    lying_validators = h.lying_validators OR excluded.lying_validators,
+    lying_detected_at = coalesce(h.lying_detected_at, excluded.lying_detected_at);
+
+-- name: record_feed_skip
+-- A run that left a source alone because it was not due yet.
+INSERT INTO feed_health AS h (name, skipped, last_skipped_at) VALUES (?, 1, ?)
+ON CONFLICT (name) DO UPDATE SET
+    skipped = h.skipped + 1,
+    last_skipped_at = excluded.last_skipped_at;
+
+-- name: feed_health_report
+-- Per polled source: schedule, counters and new items per day over the 7 days before `now`.
+SELECT s.name, s.kind, h.polls, h.not_modified, h.unconditional_polls, h.skipped,
+       h.last_status, h.failing_since, h.interval_minutes, h.next_poll_at, h.ttl_minutes,
+       coalesce(h.lying_validators, false) AS lying_validators, h.lying_detected_at,
+       (SELECT count(*) FROM seen_items i
+        WHERE i.source = s.name AND i.first_seen > CAST(? AS TIMESTAMP) - INTERVAL 7 DAY
+       ) / 7.0 AS items_per_day
+FROM sources s
+LEFT JOIN feed_health h ON h.name = s.name
+ORDER BY s.name;
+
+-- name: alert_feed_down
+-- Enabled sources (given as a list) failing since before a time: one row per failing streak.
+SELECT s.name, s.kind, s.location, s.last_error, s.consecutive_failures, h.failing_since
+FROM sources s
+JOIN feed_health h ON h.name = s.name
+WHERE s.consecutive_failures > 0 AND h.failing_since IS NOT NULL AND h.failing_since <= ?
+  AND s.name IN (SELECT unnest(?::VARCHAR[]))
+ORDER BY s.name;
