@@ -247,8 +247,49 @@ def make_config(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]
         main = (ROOT / "config" / "newswatch.yaml").read_text(encoding="utf-8")
         # The shipped file ends with its sources and later sections; keep what precedes sources.
         head = main[: main.index("sources:")]
+        # The tests' sources live on 127.0.0.1, which the SSRF guard refuses unless allow-listed.
+        head = head.replace("\nfetch:\n", "\nfetch:\n  allow_hosts: ['127.0.0.1:*']\n", 1)
         (folder / "newswatch.yaml").write_text(
             head + "sources:\n" + sources + extra, encoding="utf-8"
+        )
+        return folder
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def big_archive(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Path]:
+    """An archive of N pages made from the sample's pages (each under its own URL, with its own
+    dispatch line) and one RSS feed listing them all."""
+
+    def make(n: int) -> Path:
+        folder = tmp_path_factory.mktemp(f"archive{n}")
+        pages = sorted((SAMPLE / "pages").rglob("*.html"))
+        items = []
+        for i in range(n):
+            src = pages[i % len(pages)]
+            rel = src.relative_to(SAMPLE / "pages")
+            host, path = rel.parts[0], "/".join(rel.parts[1:]).removesuffix(".html")
+            dest = folder / "pages" / host / f"{path}-{i:04d}.html"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            note = (
+                f"<p>Dispatch {i:04d} of this desk adds that the account above was checked "
+                f"again on day {i % 28 + 1} of the month with two further sources.</p>"
+            )
+            html = src.read_text(encoding="utf-8")
+            dest.write_text(html.replace("</p>", "</p>" + note, 1), encoding="utf-8")
+            day = i % 28 + 1
+            items.append(
+                f"<item><title>Item {i}</title><link>https://{host}/{path}-{i:04d}.html</link>"
+                f"<guid>item-{i}</guid><pubDate>Mon, {day:02d} Jan 2022 10:00:00 GMT</pubDate>"
+                "</item>"
+            )
+        (folder / "feeds").mkdir()
+        (folder / "feeds" / "all.xml").write_text(
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>big</title>'
+            + "".join(items)
+            + "</channel></rss>",
+            encoding="utf-8",
         )
         return folder
 
