@@ -17,6 +17,8 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from extractors.fetch import BOMS
+
 logger = logging.getLogger("newswatch.feeds")
 
 # Far above any real feed; beyond this parsing costs more memory and time than the feed is worth.
@@ -59,13 +61,6 @@ _ENTITY_DECL = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
 _ENCODING_DECL = re.compile(r"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
 # A root element start as feedparser's own prolog split sees it (ASCII word character).
 _ROOT_START = re.compile(r"<[A-Za-z0-9_]")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _WIDE_ENCODINGS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 _TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 _SPACES = re.compile(r"\s+")
@@ -205,7 +200,7 @@ def unsafe_xml_reason(data: bytes) -> str | None:
 def _encoding_of(head: bytes) -> tuple[str | None, str | None]:
     """(encoding from the BOM or byte pattern, encoding named in the XML declaration)."""
     encoding: str | None = None
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if head.startswith(bom):
             encoding = name
             break

@@ -523,7 +523,7 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
     Content-Type header, else a <meta> or XML declaration) if the bytes decode cleanly with
     it; then charset_normalizer's best guess; last, UTF-8 with replacement characters.
     """
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if content.startswith(bom):
             return content[len(bom) :].decode(encoding, errors="replace")
     declared = _codec(_charset_param(content_type) or _sniffed_charset(content[:4096]))
@@ -545,7 +545,8 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
     return content.decode("utf-8", errors="replace")
 
 
-_BOMS = (
+# Byte-order marks, longest first (UTF-32 LE starts like UTF-16 LE).
+BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
