@@ -172,6 +172,8 @@ def live(
     )
     # SIGTERM (from a supervisor) takes the same path as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # A shell starts background jobs with SIGINT ignored; Ctrl-C / kill -INT must still stop us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         proc = lv.start(cfg, settings, lambda msg: console.print(msg, highlight=False))
     except RuntimeError as exc:

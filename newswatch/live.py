@@ -7,6 +7,7 @@ DAGs are unpaused; every process started here is in one process group that Ctrl-
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -22,6 +23,7 @@ import httpx
 from newswatch.settings import PROJECT_ROOT, Settings
 
 POOL_DESCRIPTION = "newswatch: one writer for the DuckDB warehouse"
+DAG_IDS = ("newswatch_ingest", "newswatch_alerts")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def airflow_env(cfg: LiveConfig, settings: Settings) -> dict[str, str]:
             "AIRFLOW_HOME": str(cfg.home),
             "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "false",
-            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "false",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "true",
             "AIRFLOW__CORE__PARALLELISM": str(cfg.parallelism),
             "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(cfg.parallelism),
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
@@ -152,6 +154,9 @@ def start(
     pool = _airflow("pools", "set", settings.airflow.pool, "1", POOL_DESCRIPTION, env=env)
     if pool.returncode != 0:
         raise RuntimeError(f"airflow pools set failed:\n{pool.stderr[-2000:]}")
+    # Tasks need the API server: DAGs stay paused until it answers, so no first task fails
+    # (and waits out a retry) because it started before the API. Errors: DAGs not parsed yet.
+    _airflow("dags", "pause", "--treat-dag-id-as-regex", "-y", "^newswatch_", env=env)
     say(f"starting Airflow (log: {cfg.log}) ...")
     log = cfg.log.open("ab")
     exe = Path(sys.executable).with_name("airflow")
@@ -175,11 +180,20 @@ def start(
 
 
 def trigger_first_run(cfg: LiveConfig, settings: Settings) -> str:
-    """Start an ingest run now rather than at the next schedule tick."""
+    """Unpause the DAGs now that the API answers, and start an ingest run right away."""
     env = airflow_env(cfg, settings)
-    for _ in range(60):
-        done = _airflow("dags", "trigger", "newswatch_ingest", env=env)
-        if done.returncode == 0:
-            return "triggered newswatch_ingest"
-        time.sleep(2)  # the DAG processor may not have parsed the file yet
-    return f"could not trigger newswatch_ingest yet: {done.stderr[-300:]}"
+    for dag_id in DAG_IDS:
+        if not _retry(functools.partial(_airflow, "dags", "unpause", dag_id, env=env)):
+            return f"could not unpause {dag_id} yet; see {cfg.log}"
+    if not _retry(functools.partial(_airflow, "dags", "trigger", "newswatch_ingest", env=env)):
+        return f"could not trigger newswatch_ingest yet; see {cfg.log}"
+    return "DAGs unpaused; triggered newswatch_ingest"
+
+
+def _retry(call: Callable[[], subprocess.CompletedProcess[str]], tries: int = 60) -> bool:
+    """Repeat an Airflow CLI call until it succeeds (the DAG may not be parsed yet)."""
+    for _ in range(tries):
+        if call().returncode == 0:
+            return True
+        time.sleep(2)
+    return False
