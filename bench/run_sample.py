@@ -16,7 +16,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb
 
-from extractors.entities import EntityExtractor
 from newswatch import pipeline
 from newswatch.settings import ArchiveSource, load_settings
 
@@ -27,7 +26,7 @@ def main() -> None:
     base = load_settings(env={})
     archive = [s for s in base.sources if isinstance(s, ArchiveSource)]
     start = time.perf_counter()
-    extractor = EntityExtractor(base.nlp, [e for t in base.topics for e in t.gazetteer])
+    extractor = pipeline.entity_extractor(base)
     print(f"spaCy model load + gazetteer: {time.perf_counter() - start:.2f} s (once per process)")
 
     # Time each stage by wrapping the pipeline's own functions.

@@ -196,8 +196,7 @@ def _default_extractor() -> EntityExtractor:
     from newswatch.settings import load_settings
 
     settings = load_settings()
-    entries = [e for t in settings.topics for e in t.gazetteer]
-    return EntityExtractor(settings.nlp, entries)
+    return EntityExtractor(settings.nlp, [e for t in settings.topics for e in t.gazetteer])
 
 
 def extract_entities(texts: list[str]) -> list[list[Mention]]:

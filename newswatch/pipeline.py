@@ -770,16 +770,10 @@ def _run(
     )
     report("poll", len(sources), len(sources))
     count_polls(polls, summary)
-    items = select_new(polls, lambda keys: wh.settled(keys, settings.fetch.max_attempts))
-    # Retries of failed items come from the warehouse, since an unchanged feed no longer lists them.
-    items += [
-        i
-        for i in due_retries(wh, settings, set(sources))
-        if i.url_key not in {x.url_key for x in items}
-    ]
+    items = items_to_process(wh, settings, polls, set(sources))
     summary.add("new_items", len(items))
     if items and extractor is None:
-        extractor = EntityExtractor(settings.nlp, [e for t in settings.topics for e in t.gazetteer])
+        extractor = entity_extractor(settings)
     done = 0
     report("process", 0, len(items))
     for chunk in _chunks(items, chunk_size):
@@ -832,6 +826,21 @@ def count_outcomes(outcomes: Sequence[ItemOutcome], stats: LoadStats, summary: R
     summary.add("stored", stats.articles_new)
     summary.add("mentions", stats.mentions_new)
     summary.add("new_entities", stats.entities_new)
+
+
+def items_to_process(
+    wh: Warehouse, settings: Settings, polls: Iterable[PollResult], sources: set[str]
+) -> list[NewItem]:
+    """New entries of these polls plus earlier failures due a retry, each URL once."""
+    items = select_new(polls, lambda keys: wh.settled(keys, settings.fetch.max_attempts))
+    # Retries come from the warehouse, since an unchanged feed no longer lists them.
+    seen = {i.url_key for i in items}
+    return items + [i for i in due_retries(wh, settings, sources) if i.url_key not in seen]
+
+
+def entity_extractor(settings: Settings) -> EntityExtractor:
+    """The NER extractor for these settings, with every topic's gazetteer."""
+    return EntityExtractor(settings.nlp, [e for t in settings.topics for e in t.gazetteer])
 
 
 def due_retries(wh: Warehouse, settings: Settings, sources: set[str]) -> list[NewItem]:

@@ -151,11 +151,7 @@ def select(
             p.items = [i for i in p.items if window.admits(i.published)]
     enabled = {s.name for s in settings.sources if s.enabled}
     with Warehouse(settings.db_path) as wh:
-        items = pipeline.select_new(
-            polls, lambda keys: wh.settled(keys, settings.fetch.max_attempts)
-        )
-        seen = {i.url_key for i in items}
-        items += [i for i in pipeline.due_retries(wh, settings, enabled) if i.url_key not in seen]
+        items = pipeline.items_to_process(wh, settings, polls, enabled)
         hosts = sorted({(urlsplit(i.url).hostname or "").removeprefix("www.") for i in items})
         lines = {h: dict(wh.query("site_lines_of", [h])) for h in hosts}
     _dump({"polls": polls, "site_lines": lines}, f"{folder}/selected.pkl")
@@ -197,9 +193,7 @@ def extract(
     """Run NER over one processed batch; return the file of warehouse records."""
     data = _load(processed_path)
     if data["matched"]:
-        extractor = extractor or EntityExtractor(
-            settings.nlp, [e for t in settings.topics for e in t.gazetteer]
-        )
+        extractor = extractor or pipeline.entity_extractor(settings)
         mentions = pipeline.extract_mentions(data["matched"], extractor)
     else:
         mentions = []
