@@ -32,11 +32,12 @@ class Alert:
     site: str | None
     published: datetime | None
     created_at: datetime
+    story_key: str | None = None  # the story it stands for: copies of it raise nothing new
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Alert:
         """An alert from a row with (at least) the columns of the `alerts` table."""
-        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__ if name in row})
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; timestamps as ISO 8601 in UTC."""

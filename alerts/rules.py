@@ -102,18 +102,18 @@ def watchlist_names(topic: Topic) -> list[str]:
 
 
 def _watched(conn: duckdb.DuckDBPyConnection, topic: Topic, now: datetime) -> list[Alert]:
-    """Every not-yet-alerted mention of a watchlist entity in an article of the topic."""
+    """One alert per story of the topic that mentions a watchlist entity, at its first article."""
     names = watchlist_names(topic)
     if not names:
         return []
-    rows = _dicts(conn, "alert_watched_mentions", [topic.name, names])
+    rows = _dicts(conn, "alert_watched_mentions", [topic.name, names, topic.name])
     return [
         _alert(
             r,
             topic.name,
             "watched_entity",
             now,
-            alert_key(topic.name, "watched_entity", r["entity_id"], r["article_key"]),
+            alert_key(topic.name, "watched_entity", r["entity_id"], r["story_key"]),
         )
         for r in rows
     ]
@@ -122,7 +122,8 @@ def _watched(conn: duckdb.DuckDBPyConnection, topic: Topic, now: datetime) -> li
 def _query_matches(
     conn: duckdb.DuckDBPyConnection, topic: Topic, rule: AlertRule, now: datetime
 ) -> list[Alert]:
-    """Articles of the topic, not matched against this rule before, whose title+text match."""
+    """Stories of the topic with an article, not matched against this rule before, whose
+    title+text match (one alert per story: the key is the story's)."""
     query = TopicQuery.parse(rule.query)
     cur = conn.execute(QUERIES["alert_query_candidates"], [topic.name, topic.name, rule.query])
     cols = [d[0] for d in cur.description or []]
@@ -146,7 +147,7 @@ def _query_matches(
             topic.name,
             "query",
             now,
-            alert_key(topic.name, "query", rule.query, r["article_key"]),
+            alert_key(topic.name, "query", rule.query, r["story_key"]),
         )
         for r in hits
     ]
@@ -203,6 +204,7 @@ def _alert(row: dict[str, Any], topic: str, rule: str, now: datetime, key: str) 
         label=row.get("label"),
         query=row.get("query"),
         article_key=row["article_key"],
+        story_key=row.get("story_key"),
         title=row["title"],
         url=row["url"],
         source=row["source"],
@@ -228,4 +230,5 @@ def _alert_row(a: Alert) -> tuple[Any, ...]:
         a.site,
         a.published,
         a.created_at,
+        a.story_key,
     )

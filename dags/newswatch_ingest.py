@@ -1,4 +1,5 @@
-"""newswatch_ingest: poll every source, fetch/clean/match and extract entities in batches, load.
+"""newswatch_ingest: poll every source, fetch/clean/match in batches, group copies into stories,
+extract entities (once per text: exact copies reuse them), load.
 
 Tasks only wire newswatch.stages; they pass staging-file paths, never pages or texts.
 The warehouse tasks share a one-slot pool, so one process at a time opens the DuckDB file.
@@ -77,6 +78,12 @@ def newswatch_ingest() -> None:
 
         return stages.process(_settings(), str(run_id), batch)
 
+    @task(pool=POOL)
+    def stories(processed: list[str]) -> list[str]:
+        from newswatch import stages
+
+        return stages.stories(_settings(), list(processed))
+
     @task
     def extract(processed: str) -> str:
         from newswatch import stages
@@ -91,7 +98,7 @@ def newswatch_ingest() -> None:
 
     sources = prepare()
     batches = select(poll.expand(source=sources))
-    load(extract.expand(processed=process.expand(batch=batches)))
+    load(extract.expand(processed=stories(process.expand(batch=batches))))
 
 
 newswatch_ingest()

@@ -38,6 +38,8 @@ class CleanArticle:
     site: str | None
     url: str | None
     author: str | None = None
+    # The page's own rel=canonical (or og:url), when it names one.
+    declared_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,7 @@ def extract_article(
         site=_site(doc.sitename, url),
         url=url,
         author=doc.author or None,
+        declared_url=doc.url if doc.url and doc.url != url else None,
     )
     return CleanOutcome(article)
 

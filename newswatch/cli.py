@@ -224,18 +224,21 @@ def trends(
         rising = wh.query_dicts("rising_entities", [topic, topic, days, days, limit])
     scope = f"topic {topic}" if topic else "all topics"
     table = Table(title=f"Top entities, last {days} days ({scope})")
-    for col in ("entity", "label", "articles", "mentions", "first seen"):
-        table.add_column(col, justify="right" if col in ("articles", "mentions") else "left")
+    for col in ("entity", "label", "stories", "articles", "mentions", "first seen"):
+        table.add_column(
+            col, justify="right" if col in ("stories", "articles", "mentions") else "left"
+        )
     for r in top:
         table.add_row(
             r["entity"],
             r["label"],
+            str(r["stories"]),
             str(r["articles"]),
             str(r["mentions"]),
             f"{r['first_seen']:%Y-%m-%d %H:%M}",
         )
     console.print(table)
-    rise = Table(title=f"Rising: last 24 h against the {days} days before ({scope})")
+    rise = Table(title=f"Rising stories: last 24 h against the {days} days before ({scope})")
     for col in ("entity", "label", "last 24h", f"previous {days}d", "ratio"):
         rise.add_column(col, justify="left" if col in ("entity", "label") else "right")
     for r in rising:
@@ -245,6 +248,37 @@ def trends(
     console.print(rise)
     if not top:
         console.print("no entities yet: run `newswatch run --once` first")
+
+
+@app.command("stories")
+def stories_cmd(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Stories to list.")] = 20,
+    copied: Annotated[
+        bool, typer.Option("--copied", help="Only stories that reached us more than once.")
+    ] = False,
+) -> None:
+    """Recent stories (one report and its copies): when first seen, how many articles and
+    sites carried it, and how it was copied (exact, syndicated, rewritten)."""
+    settings = _settings(config, db)
+    with _open_read_only(settings) as wh:
+        rows = wh.query_dicts("story_list", [copied, limit])
+        total = wh.query("story_totals")[0]
+    table = Table(title=f"Stories: {total[0]} from {total[1]} articles")
+    for col in ("first seen", "title", "articles", "sites", "exact", "syndicated", "rewrites"):
+        table.add_column(col, justify="left" if col in ("first seen", "title") else "right")
+    for r in rows:
+        table.add_row(
+            f"{r['first_seen']:%Y-%m-%d %H:%M}",
+            r["title"] or "(untitled)",
+            str(r["articles"]),
+            str(len(r["sites"])),
+            str(r["exact_copies"]),
+            str(r["syndicated"]),
+            str(r["rewrites"]),
+        )
+    console.print(table)
 
 
 @app.command()

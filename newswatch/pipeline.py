@@ -19,9 +19,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import courlan
 from trafilatura.utils import decode_file
 
 from extractors.boilerplate import drop_lines, repeated_lines, short_lines
@@ -29,6 +29,9 @@ from extractors.clean import BLOCKED_PREFIX, CleanArticle, extract_article, with
 from extractors.entities import EntityExtractor, Mention
 from extractors.feeds import parse_feed
 from extractors.fetch import Fetcher, FetchResult, decode_body
+from extractors.stories import StoryDecision, StoryInput
+from extractors.urls import ArticleUrl, article_url, canonical_url
+from newswatch import stories
 from newswatch.settings import ArchiveSource, FeedSource, PollSettings, Settings, Source
 from warehouse.store import (
     ArticleRecord,
@@ -53,15 +56,7 @@ CHUNK_SIZE = 200
 Progress = Callable[[str, int, int], None]
 
 
-def canonical_url(url: str) -> str:
-    """The URL without tracking parameters, fragment and case noise; other parameters sorted."""
-    raw = url.strip()
-    try:
-        # Not strict: strict mode also drops parameters that name the article (?id=123).
-        normal = str(courlan.normalize_url(raw, strict=False))
-    except Exception:  # courlan raises on some malformed URLs; keep the raw one then
-        normal = raw
-    return normal.split("#", 1)[0]
+__all__ = ["canonical_url", "url_key"]
 
 
 def url_key(url: str) -> str:
@@ -640,20 +635,59 @@ def match_topics(
     return matched, result
 
 
-def extract_mentions(matched: Sequence[Matched], extractor: EntityExtractor) -> list[list[Mention]]:
-    """Entities of each on-topic article (title and text), in batches."""
-    texts = [f"{m.cleaned.article.title or ''}\n\n{m.cleaned.article.text}" for m in matched]
-    return extractor.extract(texts)
+def location(c: Cleaned) -> ArticleUrl:
+    """Where a cleaned article lives: its canonical URL (rel=canonical when on its own site)."""
+    return article_url(c.final_url, c.article.declared_url)
+
+
+def story_inputs(matched: Sequence[Matched]) -> list[StoryInput]:
+    """What story detection needs of each on-topic article."""
+    out = []
+    for m in matched:
+        where = location(m.cleaned)
+        declared = stable_key(where.declared_elsewhere) if where.declared_elsewhere else None
+        out.append(
+            StoryInput(
+                stable_key(where.canonical),
+                m.cleaned.article.title or m.cleaned.item.title,
+                m.cleaned.article.text,
+                declared,
+            )
+        )
+    return out
+
+
+def extract_mentions(
+    matched: Sequence[Matched],
+    extractor: EntityExtractor,
+    decisions: Sequence[StoryDecision] | None = None,
+) -> list[list[Mention]]:
+    """Entities of each on-topic article (title and text), in batches. Exact copies, and
+    articles stored before, get none: they take their original's at load time."""
+    skip = {i for i, d in enumerate(decisions or ()) if d.reuses_entities or d.stored}
+    todo = [i for i in range(len(matched)) if i not in skip]
+    texts = [
+        f"{matched[i].cleaned.article.title or ''}\n\n{matched[i].cleaned.article.text}"
+        for i in todo
+    ]
+    found = extractor.extract(texts) if texts else []
+    out: list[list[Mention]] = [[] for _ in matched]
+    for i, mentions in zip(todo, found, strict=True):
+        out[i] = mentions
+    return out
 
 
 def to_records(
-    matched: Sequence[Matched], mentions: Sequence[Sequence[Mention]]
+    matched: Sequence[Matched],
+    mentions: Sequence[Sequence[Mention]],
+    decisions: Sequence[StoryDecision] | None = None,
 ) -> tuple[list[ArticleRecord], list[ItemOutcome]]:
-    """Warehouse records of on-topic articles and their items' outcomes."""
+    """Warehouse records of on-topic articles (with their stories) and their items' outcomes."""
     records, outcomes = [], []
-    for m, found in zip(matched, mentions, strict=True):
+    stories: Sequence[StoryDecision | None] = decisions or [None] * len(matched)
+    for m, found, story in zip(matched, mentions, stories, strict=True):
         c = m.cleaned
-        canon = canonical_url(c.final_url)
+        canon = location(c).canonical
         key = stable_key(canon)
         records.append(
             ArticleRecord(
@@ -672,10 +706,26 @@ def to_records(
                 topics=m.topics,
                 mentions={(x.name, x.label): x.count for x in found},
                 site_lines=tuple(c.raw_lines.items()),
+                **_story_fields(story),
             )
         )
         outcomes.append(_outcome(c.item, "stored", article_key=key))
     return records, outcomes
+
+
+def _story_fields(story: StoryDecision | None) -> dict[str, Any]:
+    """The ArticleRecord fields that place an article in its story."""
+    if story is None:
+        return {}
+    return {
+        "story_key": story.story_key,
+        "text_hash": story.text_hash or None,
+        "copy_of": story.copy_of,
+        "copy_kind": story.kind,
+        "copy_score": story.score,
+        "story_buckets": story.buckets,
+        "mentions_from": story.copy_of if story.reuses_entities else None,
+    }
 
 
 @dataclass
@@ -758,6 +808,8 @@ def _run(
     now: datetime | None = None,
 ) -> None:
     """The body of run_once."""
+    if settings.stories.enabled and stories.reindex(wh, settings.stories):
+        log.info("stories: stored articles indexed for copy detection")
     report("poll", 0, len(sources))
     polls = poll_sources(
         list(sources.values()),
@@ -781,9 +833,11 @@ def _run(
         summary.add("fetched", sum(p.html is not None for p in pages))
         cleaned, clean_result = clean_pages(pages, settings, wh.site_line_counts)
         matched, match_result = match_topics(cleaned, settings)
+        decisions = stories.decide(wh, story_inputs(matched), settings.stories)
+        summary.add("exact_copies", sum(d.reuses_entities and not d.stored for d in decisions))
         assert extractor is not None
-        mentions = extract_mentions(matched, extractor)
-        records, stored = to_records(matched, mentions)
+        mentions = extract_mentions(matched, extractor, decisions)
+        records, stored = to_records(matched, mentions, decisions)
         outcomes = clean_result.outcomes + match_result.outcomes + stored
         stats = wh.load(
             LoadBatch(

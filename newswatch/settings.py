@@ -127,6 +127,22 @@ class NlpSettings(_Model):
     max_chars: int = Field(100_000, ge=1000)
 
 
+class StorySettings(_Model):
+    """Story detection: which articles are copies of one report (docs/stories.md)."""
+
+    enabled: bool = True
+    # A new article is compared with articles indexed this many days before it.
+    window_days: int = Field(30, ge=1)
+    # Shared 3-word shingles (Jaccard) at which a copy is a near (syndicated) copy.
+    near_threshold: float = Field(0.5, gt=0, le=1)
+    # Combined rewrite evidence at which a copy is a spun rewrite, and the skeleton it needs.
+    rewrite_threshold: float = Field(0.45, gt=0, le=1)
+    min_skeleton: float = Field(0.2, ge=0, le=1)
+    num_perm: int = Field(64, ge=16, le=512)
+    shingle_lsh_threshold: float = Field(0.3, gt=0, lt=1)
+    skeleton_lsh_threshold: float = Field(0.25, gt=0, lt=1)
+
+
 class GazetteerEntry(_Model):
     """An entity a topic cares about, with the names it goes by."""
 
@@ -320,6 +336,7 @@ class Settings(_Model):
     alerts: AlertSettings = AlertSettings()
     airflow: AirflowSettings = AirflowSettings()
     poll: PollSettings = PollSettings()
+    stories: StorySettings = StorySettings()
 
     @field_validator("sources", mode="before")
     @classmethod

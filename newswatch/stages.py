@@ -1,8 +1,9 @@
 """The pipeline split into staged steps for Airflow: tasks pass paths of staging files, not data.
 
-Only `prepare`, `select` and `load` open the warehouse (the DAG runs them in a one-slot pool,
-so one process touches the DuckDB file at a time); `poll`, `process` and `extract` work on
-staging files alone and may run in parallel on any worker that sees the staging area.
+Only `prepare`, `select`, `stories` and `load` open the warehouse (the DAG runs them in a
+one-slot pool, so one process touches the DuckDB file at a time); `poll`, `process` and
+`extract` work on staging files alone and may run in parallel on any worker that sees the
+staging area.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import fsspec
 from extractors.entities import EntityExtractor
 from extractors.fetch import Fetcher
 from newswatch import pipeline
+from newswatch import stories as story_step
 from newswatch.settings import Settings
 from warehouse.store import LoadBatch, Warehouse, utcnow
 
@@ -187,17 +189,38 @@ def process(settings: Settings, run_id: str, batch_path: str) -> str:
     return _dump(out, _sibling(batch_path, "processed"))
 
 
+def stories(settings: Settings, processed_paths: list[str]) -> list[str]:
+    """Decide the story of every on-topic article of the run, batch after batch (a copy may
+    follow its original in a later batch); write each batch's decisions beside it."""
+    batches = [_load(p)["matched"] for p in processed_paths]
+    inputs = [pipeline.story_inputs(m) for m in batches]
+    with Warehouse(settings.db_path) as wh:
+        if settings.stories.enabled:
+            story_step.reindex(wh, settings.stories)
+        decisions = story_step.decide(wh, [i for b in inputs for i in b], settings.stories)
+    start = 0
+    for path, batch in zip(processed_paths, inputs, strict=True):
+        _dump(decisions[start : start + len(batch)], _sibling(path, "stories"))
+        start += len(batch)
+    return processed_paths
+
+
 def extract(
     settings: Settings, processed_path: str, extractor: EntityExtractor | None = None
 ) -> str:
-    """Run NER over one processed batch; return the file of warehouse records."""
+    """Run NER over one processed batch (exact copies take their original's entities); return
+    the file of warehouse records."""
     data = _load(processed_path)
-    if data["matched"]:
+    fs, path = fsspec.core.url_to_fs(_sibling(processed_path, "stories"))
+    decisions = _load(_sibling(processed_path, "stories")) if fs.exists(path) else None
+    if data["matched"] and not all(d.reuses_entities or d.stored for d in decisions or []):
         extractor = extractor or pipeline.entity_extractor(settings)
-        mentions = pipeline.extract_mentions(data["matched"], extractor)
-    else:
-        mentions = []
-    records, stored = pipeline.to_records(data["matched"], mentions)
+    mentions = (
+        pipeline.extract_mentions(data["matched"], extractor, decisions)
+        if data["matched"] and extractor is not None
+        else [[] for _ in data["matched"]]
+    )
+    records, stored = pipeline.to_records(data["matched"], mentions, decisions)
     out = {
         "records": records,
         "outcomes": data["outcomes"] + stored,

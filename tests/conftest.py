@@ -277,6 +277,8 @@ def big_archive(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Pat
                 f"again on day {i % 28 + 1} of the month with two further sources.</p>"
             )
             html = src.read_text(encoding="utf-8")
+            # Each copy names itself as canonical: the page's own URL is the article's key.
+            html = html.replace(f"/{path}.html", f"/{path}-{i:04d}.html")
             dest.write_text(html.replace("</p>", "</p>" + note, 1), encoding="utf-8")
             day = i % 28 + 1
             items.append(

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,15 @@ class ArticleRecord:
     topics: dict[str, tuple[str, ...]]
     mentions: dict[tuple[str, str], int]  # (canonical name, label) -> count
     site_lines: tuple[tuple[str, str], ...] = ()  # (line hash, line) of its short lines
+    # Its story (extractors.stories): None makes the article a story of its own.
+    story_key: str | None = None
+    text_hash: str | None = None
+    copy_of: str | None = None
+    copy_kind: str | None = None
+    copy_score: float | None = None
+    story_buckets: tuple[int, ...] = ()
+    # An exact copy carries no mentions of its own: it takes this article's at load time.
+    mentions_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -356,6 +365,13 @@ class Warehouse:
             ]
             if mention_rows:
                 conn.executemany(QUERIES["insert_mention"], mention_rows)
+            # After the batch's own mentions: an exact copy's original may be in this batch.
+            copied = sum(
+                self._copy_mentions(conn, a.article_key, a.mentions_from)
+                for a in fresh
+                if a.mentions_from and not a.mentions
+            )
+            self._index_stories(conn, fresh, now)
             # Site-line counts grow only with articles new to the warehouse, so re-runs are no-ops.
             line_rows = [(a.site, h, line) for a in fresh if a.site for h, line in a.site_lines]
             if line_rows:
@@ -403,7 +419,60 @@ class Warehouse:
                 )
             for poll in batch.polls:
                 self._record_poll(conn, poll, now)
-        return LoadStats(len(fresh), len(new_entities), len(mention_rows))
+        return LoadStats(len(fresh), len(new_entities), len(mention_rows) + copied)
+
+    @staticmethod
+    def _copy_mentions(conn: duckdb.DuckDBPyConnection, copy: str, original: str) -> int:
+        """Give an exact copy its original's mentions; return how many rows were added."""
+        row = conn.execute(QUERIES["copy_mentions"], [copy, original]).fetchone()
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    def _index_stories(
+        conn: duckdb.DuckDBPyConnection, fresh: Sequence[ArticleRecord], now: datetime
+    ) -> None:
+        """Store new articles' LSH buckets and refresh the stories they joined or opened."""
+        for a in fresh:
+            if a.story_buckets:
+                conn.execute(
+                    QUERIES["insert_story_buckets"],
+                    [list(a.story_buckets), a.article_key, now.date()],
+                )
+        stories = sorted({a.story_key or a.article_key for a in fresh})
+        if stories:
+            conn.execute(QUERIES["refresh_stories"], [now, stories])
+
+    def stories_of(self, article_keys: Sequence[str]) -> dict[str, str]:
+        """The story key of each of these articles that is stored."""
+        if not article_keys:
+            return {}
+        return dict(self.query("stories_of", [list(article_keys)]))
+
+    def by_text_hash(self, hashes: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """For each normalised-text hash with a stored article: (first article, its story)."""
+        if not hashes:
+            return {}
+        return {h: (k, s) for h, k, s in self.query("articles_by_text_hash", [list(hashes)])}
+
+    def bucket_members(
+        self, buckets: Sequence[int], since: date | None = None
+    ) -> dict[int, list[str]]:
+        """The article keys indexed (since a day) in each of these LSH buckets."""
+        out: dict[int, list[str]] = {}
+        if not buckets:
+            return out
+        rows = self.query("bucket_members", [since or date.min, list(buckets)])
+        for bucket, key in rows:
+            out.setdefault(bucket, []).append(key)
+        return out
+
+    def known(self, article_keys: Sequence[str]) -> list[tuple[str, str, str | None, str]]:
+        """(article key, story key, title, text) of each of these articles that is stored."""
+        if not article_keys:
+            return []
+        return [
+            (r[0], r[1], r[2], r[3]) for r in self.query("known_articles", [list(article_keys)])
+        ]
 
     @staticmethod
     def _record_poll(conn: duckdb.DuckDBPyConnection, poll: SourcePoll, now: datetime) -> None:
@@ -467,4 +536,9 @@ def _article_row(a: ArticleRecord, run_id: str) -> tuple[Any, ...]:
         a.content_hash,
         len(a.text.split()),
         run_id,
+        a.story_key or a.article_key,
+        a.text_hash,
+        a.copy_of,
+        a.copy_kind,
+        a.copy_score,
     )

@@ -65,6 +65,7 @@ def test_dags_parse_cleanly_and_are_configured(airflow_env):
     assert {t for t, p in pools.items() if p == "newswatch_warehouse"} == {
         "prepare",
         "select",
+        "stories",
         "load",
     }
 
@@ -158,16 +159,19 @@ def test_alerts_dag_signed_webhook_once_and_after_an_outage(
     assert drive(env, "test", "newswatch_ingest")["state"] == "success"
 
     with duckdb.connect(str(db), read_only=True) as con:
+        # First mentions count original reports only; watched entities once per story.
         firsts = con.execute(
             "SELECT count(DISTINCT e.entity_id) FROM mentions m JOIN entities e USING (entity_id) "
-            "JOIN topic_matches t USING (article_key) WHERE t.topic = 'csto' "
-            "AND e.label IN ('PERSON', 'ORG', 'GPE')"
+            "JOIN topic_matches t USING (article_key) JOIN articles a USING (article_key) "
+            "WHERE t.topic = 'csto' AND e.label IN ('PERSON', 'ORG', 'GPE') AND a.copy_of IS NULL"
         ).fetchone()[0]
         watched = con.execute(
-            "SELECT count(*) FROM mentions m JOIN entities e USING (entity_id) WHERE e.name IN "
+            "SELECT count(DISTINCT (e.entity_id, a.story_key)) FROM mentions m "
+            "JOIN entities e USING (entity_id) JOIN articles a USING (article_key) WHERE e.name IN "
             "('Collective Security Treaty Organization', 'Kassym-Jomart Tokayev', "
             "'Vladimir Putin', 'Karim Massimov')"
         ).fetchone()[0]
+        assert con.execute("SELECT count(*) FROM stories").fetchone()[0] == 12
     expected = firsts + watched
 
     # Receiver down: the run succeeds, nothing is accepted, every webhook delivery waits.

@@ -23,7 +23,10 @@ settings = load_settings(sys.argv[1], db=sys.argv[2])
 run_once(settings, chunk_size=int(sys.argv[3]))
 """
 TABLES = {
-    "articles": "SELECT article_key, content_hash, title, published FROM articles",
+    "articles": "SELECT article_key, content_hash, title, published, story_key, copy_of, "
+    "copy_kind FROM articles",
+    "stories": "SELECT story_key, first_seen, title, articles FROM stories",
+    "story_index": "SELECT bucket, article_key FROM story_index",
     "mentions": "SELECT article_key, entity_id, count FROM mentions",
     "entities": "SELECT entity_id, name, label FROM entities",
     "topic_matches": "SELECT article_key, topic, terms FROM topic_matches",

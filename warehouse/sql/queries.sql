@@ -54,9 +54,84 @@ SELECT article_key FROM articles WHERE article_key IN (SELECT unnest(?::VARCHAR[
 
 -- name: insert_article
 INSERT INTO articles (article_key, url, canonical_url, source, site, title, text, published,
-                      fetched_at, language, content_hash, words, run_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      fetched_at, language, content_hash, words, run_id, story_key, text_hash,
+                      copy_of, copy_kind, copy_score)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (article_key) DO NOTHING;
+
+-- name: stories_of
+SELECT article_key, story_key FROM articles WHERE article_key IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: articles_by_text_hash
+-- The first stored article (and its story) of each normalised-text hash.
+SELECT text_hash, arg_min(article_key, fetched_at), arg_min(story_key, fetched_at)
+FROM articles
+WHERE text_hash IN (SELECT unnest(?::VARCHAR[]))
+GROUP BY text_hash;
+
+-- name: bucket_members
+-- Articles indexed since a day that share one of these LSH buckets (day, buckets).
+SELECT bucket, article_key FROM story_index
+WHERE day >= ? AND bucket IN (SELECT unnest(?::BIGINT[]));
+
+-- name: known_articles
+SELECT article_key, story_key, title, text FROM articles
+WHERE article_key IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: insert_story_buckets
+INSERT INTO story_index (bucket, article_key, day) SELECT unnest(?::BIGINT[]), ?, ?;
+
+-- name: copy_mentions
+-- An exact copy takes its original's entities instead of running NER again (copy, original).
+INSERT INTO mentions (article_key, entity_id, count)
+SELECT ?, entity_id, count FROM mentions WHERE article_key = ?
+ON CONFLICT (article_key, entity_id) DO NOTHING;
+
+-- name: refresh_stories
+-- Recompute the summary rows of these stories from their articles (idempotent).
+INSERT INTO stories AS s (story_key, first_seen, last_seen, title, url, sources, sites, articles,
+                          updated_at)
+SELECT a.story_key,
+       min(ae.event_time),
+       max(ae.event_time),
+       -- A spun copy's title is garbled: prefer the earliest title that is not a rewrite.
+       coalesce(arg_min(a.title, ae.event_time) FILTER (WHERE a.copy_kind IS DISTINCT FROM 'rewrite'),
+                arg_min(a.title, ae.event_time)),
+       coalesce(arg_min(a.url, ae.event_time) FILTER (WHERE a.copy_kind IS DISTINCT FROM 'rewrite'),
+                arg_min(a.url, ae.event_time)),
+       list_sort(list(DISTINCT a.source)),
+       list_sort(list(DISTINCT a.site) FILTER (WHERE a.site IS NOT NULL)),
+       count(*),
+       ?
+FROM articles a
+JOIN article_events ae USING (article_key)
+WHERE a.story_key IN (SELECT unnest(?::VARCHAR[]))
+GROUP BY a.story_key
+ON CONFLICT (story_key) DO UPDATE SET
+    first_seen = excluded.first_seen,
+    last_seen = excluded.last_seen,
+    title = excluded.title,
+    url = excluded.url,
+    sources = excluded.sources,
+    sites = excluded.sites,
+    articles = excluded.articles,
+    updated_at = excluded.updated_at;
+
+-- name: unindexed_articles
+-- Articles stored before stories existed (no text hash yet), oldest first.
+SELECT article_key, title, text FROM articles WHERE text_hash IS NULL
+ORDER BY coalesce(least(published, fetched_at), fetched_at), article_key
+LIMIT ?;
+
+-- name: set_article_story
+UPDATE articles SET story_key = ?, text_hash = ?, copy_of = ?, copy_kind = ?, copy_score = ?
+WHERE article_key = ?;
+
+-- name: drop_empty_stories
+-- Stories among these keys that no article belongs to any more (after a re-index).
+DELETE FROM stories
+WHERE story_key IN (SELECT unnest(?::VARCHAR[]))
+  AND story_key NOT IN (SELECT story_key FROM articles WHERE story_key IS NOT NULL);
 
 -- name: insert_topic_match
 INSERT INTO topic_matches (article_key, topic, terms) VALUES (?, ?, ?)
@@ -111,6 +186,7 @@ WHERE run_id = ?;
 -- Top entities of the last N days before the newest event (optionally in one topic).
 WITH anchor AS (SELECT max(event_time) AS now FROM article_events)
 SELECT em.entity, em.label,
+       count(DISTINCT em.story_key) AS stories,
        count(DISTINCT em.article_key) AS articles,
        sum(em.count)::BIGINT AS mentions,
        min(em.event_time) AS first_seen
@@ -119,11 +195,12 @@ WHERE em.event_time > anchor.now - to_days(CAST(? AS INTEGER))
   AND (CAST(? AS VARCHAR) IS NULL OR em.article_key IN (
         SELECT article_key FROM topic_matches WHERE topic = ?))
 GROUP BY ALL
-ORDER BY articles DESC, mentions DESC, entity
+ORDER BY stories DESC, articles DESC, mentions DESC, entity
 LIMIT ?;
 
 -- name: rising_entities
--- Articles in the last 24 h against the daily average of the N days before (optionally one topic).
+-- Stories in the last 24 h against the daily average of the N days before (optionally one
+-- topic); stories, not articles, so that a report copied twenty times is not a trend.
 WITH anchor AS (SELECT max(event_time) AS now FROM article_events),
 scoped AS (
     SELECT em.* FROM entity_mentions em
@@ -132,9 +209,9 @@ scoped AS (
 ),
 counts AS (
     SELECT s.entity, s.label,
-           count(DISTINCT s.article_key) FILTER (
+           count(DISTINCT s.story_key) FILTER (
                WHERE s.event_time > anchor.now - INTERVAL 24 HOUR) AS last_24h,
-           count(DISTINCT s.article_key) FILTER (
+           count(DISTINCT s.story_key) FILTER (
                WHERE s.event_time <= anchor.now - INTERVAL 24 HOUR) AS before
     FROM scoped s, anchor
     WHERE s.event_time > anchor.now - INTERVAL 24 HOUR - to_days(CAST(? AS INTEGER))
@@ -146,6 +223,16 @@ FROM counts
 WHERE last_24h > 0
 ORDER BY ratio DESC, last_24h DESC, entity
 LIMIT ?;
+
+-- name: story_list
+-- Newest stories first (only those with copies when the first parameter is true).
+SELECT * FROM story_overview
+WHERE NOT CAST(? AS BOOLEAN) OR articles > 1
+ORDER BY first_seen DESC, story_key
+LIMIT ?;
+
+-- name: story_totals
+SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM articles);
 
 -- name: feeds_report
 SELECT s.name, s.kind, s.location, s.last_success, s.last_error, s.last_error_at,
@@ -176,6 +263,8 @@ SELECT line_hash, articles FROM site_lines WHERE site = ?;
 
 -- name: alert_first_mentions
 -- Per entity of the topic (labels given as a list): its earliest article, unless already alerted.
+-- Only original reports count: a copy says nothing new, and a spun copy's garbled names
+-- ("Collective Safety Treaty Organization") are not news.
 WITH firsts AS (
     SELECT e.entity_id, e.name AS entity, e.label, ae.article_key,
            row_number() OVER (PARTITION BY e.entity_id
@@ -184,10 +273,11 @@ WITH firsts AS (
     JOIN mentions m ON m.article_key = tm.article_key
     JOIN entities e ON e.entity_id = m.entity_id
     JOIN article_events ae ON ae.article_key = tm.article_key
+    JOIN articles o ON o.article_key = tm.article_key AND o.copy_of IS NULL
     WHERE tm.topic = ? AND e.label IN (SELECT unnest(?::VARCHAR[]))
 )
-SELECT f.entity_id, f.entity, f.label, a.article_key, a.title, a.url, a.source, a.site,
-       a.published
+SELECT f.entity_id, f.entity, f.label, a.article_key, a.story_key, a.title, a.url, a.source,
+       a.site, a.published
 FROM firsts f
 JOIN articles a ON a.article_key = f.article_key
 WHERE f.n = 1
@@ -198,30 +288,40 @@ WHERE f.n = 1
 ORDER BY f.entity, f.label;
 
 -- name: alert_watched_mentions
--- Mentions in the topic of entities whose lower-cased name is in a list, not yet alerted.
-SELECT e.entity_id, e.name AS entity, e.label, a.article_key, a.title, a.url, a.source, a.site,
-       a.published
-FROM topic_matches tm
-JOIN mentions m ON m.article_key = tm.article_key
-JOIN entities e ON e.entity_id = m.entity_id
-JOIN articles a ON a.article_key = tm.article_key
-WHERE tm.topic = ? AND lower(e.name) IN (SELECT unnest(?::VARCHAR[]))
+-- Stories of the topic that mention an entity whose lower-cased name is in a list, each at its
+-- earliest such article, unless that entity was alerted for that story (copies add nothing).
+WITH hits AS (
+    SELECT e.entity_id, e.name AS entity, e.label, a.article_key, a.story_key, a.title, a.url,
+           a.source, a.site, a.published,
+           row_number() OVER (PARTITION BY e.entity_id, a.story_key
+                              ORDER BY ae.event_time, a.article_key) AS n
+    FROM topic_matches tm
+    JOIN mentions m ON m.article_key = tm.article_key
+    JOIN entities e ON e.entity_id = m.entity_id
+    JOIN articles a ON a.article_key = tm.article_key
+    JOIN article_events ae ON ae.article_key = tm.article_key
+    WHERE tm.topic = ? AND lower(e.name) IN (SELECT unnest(?::VARCHAR[]))
+)
+SELECT entity_id, entity, label, article_key, story_key, title, url, source, site, published
+FROM hits h
+WHERE n = 1
   AND NOT EXISTS (
         SELECT 1 FROM alerts al
-        WHERE al.topic = tm.topic AND al.rule = 'watched_entity'
-          AND al.entity = e.name AND al.label = e.label AND al.article_key = a.article_key)
-ORDER BY a.article_key, e.name;
+        WHERE al.topic = ? AND al.rule = 'watched_entity'
+          AND al.entity = h.entity AND al.label = h.label AND al.story_key = h.story_key)
+ORDER BY story_key, entity;
 
 -- name: alert_query_candidates
 -- Articles of a topic not yet matched against a query rule (topic, topic, query).
-SELECT a.article_key, a.title, a.text, a.url, a.source, a.site, a.published
+SELECT a.article_key, a.story_key, a.title, a.text, a.url, a.source, a.site, a.published
 FROM topic_matches tm
 JOIN articles a ON a.article_key = tm.article_key
+JOIN article_events ae ON ae.article_key = a.article_key
 WHERE tm.topic = ?
   AND NOT EXISTS (
         SELECT 1 FROM alert_query_checks c
         WHERE c.topic = ? AND c.query = ? AND c.article_key = a.article_key)
-ORDER BY a.article_key;
+ORDER BY ae.event_time, a.article_key;
 
 -- name: insert_alert_query_check
 INSERT INTO alert_query_checks (topic, query, article_key) VALUES (?, ?, ?)
@@ -232,8 +332,8 @@ SELECT alert_key FROM alerts WHERE alert_key IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: insert_alert
 INSERT INTO alerts (alert_key, topic, rule, entity, label, query, article_key, title, url, source,
-                    site, published, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    site, published, created_at, story_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (alert_key) DO NOTHING;
 
 -- name: insert_delivery
@@ -244,7 +344,8 @@ ON CONFLICT (alert_key, channel) DO NOTHING;
 -- name: due_deliveries
 -- Pending deliveries whose time has come, oldest alert first, with their alert.
 SELECT d.channel, d.attempts, al.alert_key, al.topic, al.rule, al.entity, al.label, al.query,
-       al.article_key, al.title, al.url, al.source, al.site, al.published, al.created_at
+       al.article_key, al.title, al.url, al.source, al.site, al.published, al.created_at,
+       al.story_key
 FROM deliveries d
 JOIN alerts al ON al.alert_key = d.alert_key
 WHERE d.status = 'pending' AND d.next_attempt_at <= ?

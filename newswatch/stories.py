@@ -1,0 +1,153 @@
+"""Story detection wired to the warehouse: lookups, settings and re-indexing stored articles."""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+from extractors.stories import (
+    Fingerprint,
+    Known,
+    StoryDecision,
+    StoryInput,
+    StoryParams,
+    assign_stories,
+)
+from newswatch.settings import StorySettings
+from warehouse.store import QUERIES, Warehouse, utcnow
+
+log = logging.getLogger("newswatch.stories")
+
+# Articles re-indexed per transaction by `reindex`.
+_REINDEX_CHUNK = 500
+# Fingerprints kept per open warehouse (a few kB each).
+CACHE_SIZE = 20_000
+
+
+def story_params(settings: StorySettings) -> StoryParams:
+    """The detection parameters of these settings."""
+    return StoryParams(
+        near_threshold=settings.near_threshold,
+        rewrite_threshold=settings.rewrite_threshold,
+        min_skeleton=settings.min_skeleton,
+        num_perm=settings.num_perm,
+        shingle_lsh_threshold=settings.shingle_lsh_threshold,
+        skeleton_lsh_threshold=settings.skeleton_lsh_threshold,
+    )
+
+
+class WarehouseLookup:
+    """extractors.stories.StoryLookup over a warehouse, limited to a recent window."""
+
+    def __init__(self, wh: Warehouse, since: date | None = None) -> None:
+        self.wh = wh
+        self.since = since
+
+    def stories_of(self, article_keys: Sequence[str]) -> Mapping[str, str]:
+        """The story key of each stored article among these."""
+        return self.wh.stories_of(article_keys)
+
+    def by_text_hash(self, hashes: Sequence[str]) -> Mapping[str, tuple[str, str]]:
+        """The first stored article and story of each text hash."""
+        return self.wh.by_text_hash(hashes)
+
+    def bucket_members(self, buckets: Sequence[int]) -> Mapping[int, Sequence[str]]:
+        """Articles in these LSH buckets, indexed within the window."""
+        return self.wh.bucket_members(buckets, self.since)
+
+    def known(self, article_keys: Sequence[str]) -> Mapping[str, Known]:
+        """Stored candidate articles with their text."""
+        return {row[0]: Known(*row) for row in self.wh.known(article_keys)}
+
+
+def lookup(wh: Warehouse, settings: StorySettings) -> WarehouseLookup:
+    """The warehouse lookup for these settings (window counted back from today)."""
+    return WarehouseLookup(wh, utcnow().date() - timedelta(days=settings.window_days))
+
+
+def decide(
+    wh: Warehouse, articles: Sequence[StoryInput], settings: StorySettings
+) -> list[StoryDecision]:
+    """The story of each article; with detection off, each new article is its own story."""
+    if not settings.enabled:
+        stored = wh.stories_of([a.article_key for a in articles])
+        return [
+            StoryDecision(
+                a.article_key, stored.get(a.article_key, a.article_key), "", (), stored=True
+            )
+            if a.article_key in stored
+            else StoryDecision(a.article_key, a.article_key, "", ())
+            for a in articles
+        ]
+    return assign_stories(articles, lookup(wh, settings), story_params(settings), _cache(wh))
+
+
+# Fingerprints per open warehouse, bounded: enough for the candidates of a run's batches.
+_CACHES: weakref.WeakKeyDictionary[Warehouse, _Lru] = weakref.WeakKeyDictionary()
+
+
+class _Lru(OrderedDict[str, Fingerprint]):
+    """A mapping that forgets its least recently written entries beyond `size`."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key: str, value: Fingerprint) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
+def _cache(wh: Warehouse) -> _Lru:
+    """The fingerprint cache of an open warehouse (dropped with it)."""
+    if wh not in _CACHES:
+        _CACHES[wh] = _Lru(CACHE_SIZE)
+    return _CACHES[wh]
+
+
+def reindex(wh: Warehouse, settings: StorySettings) -> int:
+    """Index articles stored before story detection existed (oldest first) and give them their
+    stories; return how many. Safe to interrupt: each chunk commits on its own."""
+    total = 0
+    params = story_params(settings)
+    while True:
+        rows = wh.query("unindexed_articles", [_REINDEX_CHUNK])
+        if not rows:
+            return total
+        # Unindexed articles are not "stored" to the detector: drop their provisional story.
+        inputs = [StoryInput(k, t, x) for k, t, x in rows]
+        decisions = assign_stories(inputs, _Unindexed(lookup(wh, settings), inputs), params)
+        now = utcnow()
+        with wh.transaction() as conn:
+            for d in decisions:
+                conn.execute(
+                    QUERIES["set_article_story"],
+                    [d.story_key, d.text_hash, d.copy_of, d.kind, d.score, d.article_key],
+                )
+                if d.buckets:
+                    conn.execute(
+                        QUERIES["insert_story_buckets"],
+                        [list(d.buckets), d.article_key, now.date()],
+                    )
+            touched = sorted({d.story_key for d in decisions} | {d.article_key for d in decisions})
+            conn.execute(QUERIES["refresh_stories"], [now, touched])
+            conn.execute(QUERIES["drop_empty_stories"], [touched])
+        total += len(rows)
+        log.info("stories: re-indexed %d stored articles", total)
+
+
+class _Unindexed(WarehouseLookup):
+    """A lookup that treats the articles being re-indexed as new, not as stored."""
+
+    def __init__(self, inner: WarehouseLookup, pending: Sequence[StoryInput]) -> None:
+        super().__init__(inner.wh, inner.since)
+        self.pending = {a.article_key for a in pending}
+
+    def stories_of(self, article_keys: Sequence[str]) -> Mapping[str, str]:
+        """Stored stories of articles that are not being re-indexed."""
+        return {k: v for k, v in super().stories_of(article_keys).items() if k not in self.pending}
