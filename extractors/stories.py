@@ -481,7 +481,9 @@ def assign_stories(
     stored = dict(lookup.stories_of(keys + declared))
     hashes = lookup.by_text_hash(sorted({fp.text_hash for fp in fps.values()}))
     members = lookup.bucket_members(sorted({b for bs in buckets.values() for b in bs}))
-    candidate_keys = {k for ks in members.values() for k in ks} - set(keys)
+    # A stored article that comes round again (another URL of it) is still a candidate for
+    # the articles before it in the batch.
+    candidate_keys = {k for ks in members.values() for k in ks} - (set(keys) - set(stored))
     known = {k: cache[k] for k in candidate_keys if k in cache}
     story_of = dict(lookup.stories_of(sorted(known)))
     for k, v in lookup.known(sorted(candidate_keys - set(known))).items():
