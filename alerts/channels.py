@@ -1,8 +1,9 @@
-"""Alert channels: JSON lines, signed webhooks, Slack-compatible webhooks and email.
+"""Alert channels: JSON lines, signed webhooks, Slack-compatible webhooks, email and apprise.
 
-Every channel has `send(alert)`, which returns when the alert was delivered and raises
-`DeliveryError(reason, retryable)` when it was not. URLs, secrets and passwords come from
-environment variables named in the settings; they never appear in an error or a log line.
+Every channel has `send(alert)` and `send_digest(digest)`, which return when the message was
+delivered and raise `DeliveryError(reason, retryable)` when it was not. URLs, secrets and
+passwords come from environment variables named in the settings; they never appear in an error
+or a log line.
 """
 
 from __future__ import annotations
@@ -13,20 +14,27 @@ import hmac
 import json
 import logging
 import os
+import re
 import smtplib
 import ssl
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 import httpx
 
 from alerts.alert import RULE_TITLES, Alert
+from alerts.schedule import to_local
 from newswatch.settings import (
+    AppriseChannel,
     EmailChannel,
     JsonlChannel,
     Settings,
@@ -41,6 +49,10 @@ SIGNATURE_HEADER = "X-Newswatch-Signature"
 _REDACTED = "[redacted]"
 # Loggers that may print a request URL (a Slack webhook URL is itself a secret).
 _HTTP_LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.proxy")
+# Loggers that print apprise URLs or their parts (apprise itself, and requests under it).
+_APPRISE_LOGGERS = ("apprise", "urllib3.connectionpool", "requests")
+# A digest's text lists this many alerts, then says how many more there are.
+DIGEST_LINES = 50
 
 
 class DeliveryError(Exception):
@@ -63,8 +75,25 @@ class AlertChannel(Protocol):
     def send(self, alert: Alert) -> None:
         """Deliver one alert or raise DeliveryError."""
 
+    def send_digest(self, digest: Digest) -> None:
+        """Deliver one message listing many alerts or raise DeliveryError."""
+
     def close(self) -> None:
         """Release connections."""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The alerts of one channel's digest period, sent as one message (times naive UTC)."""
+
+    channel: str
+    period: str  # hourly | daily
+    # The period's start, or the oldest alert's creation when alerts held over from earlier
+    # periods (quiet hours, a receiver that was down) ride along.
+    start: datetime
+    end: datetime
+    timezone: str
+    alerts: tuple[Alert, ...]
 
 
 def payload(alert: Alert) -> dict[str, Any]:
@@ -72,10 +101,78 @@ def payload(alert: Alert) -> dict[str, Any]:
     return {**alert.to_dict(), "message": alert.message()}
 
 
+def _compact_json(value: Any) -> bytes:
+    """Compact JSON: UTF-8, sorted keys (the exact bytes that webhooks sign)."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
 def alert_json(alert: Alert) -> bytes:
     """The alert as compact JSON: UTF-8, sorted keys."""
-    text = json.dumps(payload(alert), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8")
+    return _compact_json(payload(alert))
+
+
+def digest_counts(alerts: Iterable[Alert]) -> list[tuple[str, str, int]]:
+    """(topic, rule, alerts) of a digest, most alerts first."""
+    counts = Counter((a.topic, a.rule) for a in alerts)
+    return sorted(((t, r, n) for (t, r), n in counts.items()), key=lambda c: (-c[2], c[0], c[1]))
+
+
+def digest_title(digest: Digest) -> str:
+    """One line: period, alert count and the span in the channel's time zone."""
+    start, end = to_local(digest.start, digest.timezone), to_local(digest.end, digest.timezone)
+    until = f"{end:%H:%M}" if start.date() == end.date() else f"{end:%Y-%m-%d %H:%M}"
+    count = len(digest.alerts)
+    noun = "alert" if count == 1 else "alerts"
+    span = f"{start:%Y-%m-%d %H:%M} to {until} ({digest.timezone})"
+    return f"{digest.period} digest: {count} {noun}, {span}"
+
+
+def digest_body(digest: Digest, max_lines: int = DIGEST_LINES) -> str:
+    """Counts by topic and rule, then one line per alert (the first `max_lines` of them)."""
+    lines = [
+        f"{n} × [{topic}] {RULE_TITLES.get(rule, rule)}"
+        for topic, rule, n in digest_counts(digest.alerts)
+    ]
+    lines.append("")
+    lines.extend(f"- {alert.message()}" for alert in digest.alerts[:max_lines])
+    more = len(digest.alerts) - max_lines
+    if more > 0:
+        lines.append(f"… and {more} more")
+    return "\n".join(lines)
+
+
+def digest_text(digest: Digest) -> str:
+    """Title, a blank line and the body: what text channels send."""
+    return f"{digest_title(digest)}\n\n{digest_body(digest)}"
+
+
+def _iso_utc(value: datetime) -> str:
+    """A naive-UTC timestamp as ISO 8601 with its offset, like the alerts' own."""
+    return value.replace(tzinfo=UTC).isoformat()
+
+
+def digest_payload(digest: Digest) -> dict[str, Any]:
+    """What webhooks and JSON lines carry for a digest: every alert, in full."""
+    return {
+        "digest": True,
+        "channel": digest.channel,
+        "period": digest.period,
+        "period_start": _iso_utc(digest.start),
+        "period_end": _iso_utc(digest.end),
+        "timezone": digest.timezone,
+        "count": len(digest.alerts),
+        "counts": [
+            {"topic": t, "rule": r, "alerts": n} for t, r, n in digest_counts(digest.alerts)
+        ],
+        "alerts": [payload(alert) for alert in digest.alerts],
+        "message": digest_text(digest),
+    }
+
+
+def digest_json(digest: Digest) -> bytes:
+    """The digest as compact JSON: UTF-8, sorted keys."""
+    return _compact_json(digest_payload(digest))
 
 
 def sign(secret: str, timestamp: str | int, body: bytes | str) -> str:
@@ -120,11 +217,29 @@ class _RedactFilter(logging.Filter):
         super().__init__()
         self.secrets = secrets
 
+    def extend(self, secrets: Iterable[str]) -> None:
+        """Hide these too."""
+        self.secrets = tuple({*self.secrets, *(s for s in secrets if s)})
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if any(s and s in message for s in self.secrets):
             record.msg, record.args = redact(message, self.secrets), None
         return True
+
+
+# Apprise sends from worker threads that may still log after a timed-out notify returned, so
+# its loggers keep one filter for good, holding every apprise secret this process has used.
+_APPRISE_FILTER = _RedactFilter(())
+
+
+def _redact_apprise_logs(secrets: Iterable[str]) -> None:
+    """From now on, keep apprise's (and requests') log lines free of these secrets."""
+    _APPRISE_FILTER.extend(secrets)
+    for name in _APPRISE_LOGGERS:
+        logger = logging.getLogger(name)
+        if _APPRISE_FILTER not in logger.filters:
+            logger.addFilter(_APPRISE_FILTER)
 
 
 @contextmanager
@@ -163,7 +278,14 @@ class JsonlSender:
         self.path = Path(config.path)
 
     def send(self, alert: Alert) -> None:
-        line = json.dumps(payload(alert), sort_keys=True, ensure_ascii=False) + "\n"
+        self._append(payload(alert))
+
+    def send_digest(self, digest: Digest) -> None:
+        self._append(digest_payload(digest))
+
+    def _append(self, value: dict[str, Any]) -> None:
+        """Append one JSON object as a line, flushed and fsynced."""
+        line = json.dumps(value, sort_keys=True, ensure_ascii=False) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as fh:
@@ -237,9 +359,15 @@ class WebhookSender(_HttpSender):
         self.config, self._env = config, env
 
     def send(self, alert: Alert) -> None:
+        self._send_signed(alert_json(alert))
+
+    def send_digest(self, digest: Digest) -> None:
+        self._send_signed(digest_json(digest))
+
+    def _send_signed(self, body: bytes) -> None:
+        """POST `body` with the timestamp and signature headers."""
         url = _env_value(self._env, self.config.url_env)
         secret = _env_value(self._env, self.config.secret_env)
-        body = alert_json(alert)
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/json; charset=utf-8",
@@ -259,22 +387,33 @@ class SlackSender(_HttpSender):
         self.config, self._env = config, env
 
     def send(self, alert: Alert) -> None:
+        self._send_text(alert.message())
+
+    def send_digest(self, digest: Digest) -> None:
+        self._send_text(f"newswatch {digest_text(digest)}")
+
+    def _send_text(self, text: str) -> None:
+        """POST `{"text": text}`."""
         url = _env_value(self._env, self.config.url_env)
-        body = json.dumps({"text": alert.message()}, ensure_ascii=False).encode("utf-8")
+        body = json.dumps({"text": text}, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json; charset=utf-8"}
         self._post(self.config.url_env, url, body, headers)
 
 
-def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMessage:
-    """One plain-text email for one alert."""
+def alert_subject(alert: Alert) -> str:
+    """The message's part before the article title: topic, rule and what matched."""
     what = RULE_TITLES.get(alert.rule, alert.rule)
-    subject = (
+    return (
         f"[{alert.topic}] {what}: {alert.query}"
         if alert.rule == "query"
         else f"[{alert.topic}] {what}: {alert.entity} ({alert.label})"
     )
+
+
+def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMessage:
+    """One plain-text email for one alert."""
     msg = EmailMessage()
-    msg["Subject"] = subject
+    msg["Subject"] = alert_subject(alert)
     msg["From"] = sender
     msg["To"] = ", ".join(recipients)
     msg["Message-ID"] = make_msgid(domain="newswatch.invalid")
@@ -291,6 +430,18 @@ def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMess
     return msg
 
 
+def digest_email(digest: Digest, sender: str, recipients: list[str]) -> EmailMessage:
+    """One plain-text email listing a digest's alerts."""
+    msg = EmailMessage()
+    msg["Subject"] = f"[newswatch] {digest_title(digest)}"
+    msg["From"] = sender
+    msg["To"] = ", ".join(recipients)
+    msg["Message-ID"] = make_msgid(domain="newswatch.invalid")
+    msg["X-Newswatch-Digest"] = f"{digest.period} {len(digest.alerts)}"
+    msg.set_content(digest_body(digest) + "\n")
+    return msg
+
+
 class EmailSender:
     """Sends one email per alert over SMTP (STARTTLS and login when configured)."""
 
@@ -299,9 +450,16 @@ class EmailSender:
         self.config, self._env = config, env
 
     def send(self, alert: Alert) -> None:
+        self._send_mail(lambda: email_message(alert, self.config.sender, self.config.recipients))
+
+    def send_digest(self, digest: Digest) -> None:
+        self._send_mail(lambda: digest_email(digest, self.config.sender, self.config.recipients))
+
+    def _send_mail(self, build: Callable[[], EmailMessage]) -> None:
+        """Send the message `build` makes over SMTP, mapping failures to DeliveryError."""
         cfg = self.config
         password = _env_value(self._env, cfg.password_env) if cfg.username else ""
-        msg = email_message(alert, cfg.sender, cfg.recipients)
+        msg = build()
         try:
             with smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout) as smtp:
                 if cfg.starttls:
@@ -331,6 +489,110 @@ class EmailSender:
         pass
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+# URLs are split on whitespace, and on commas only before a scheme: commas inside a URL
+# (mailto://...?to=a@x.org,b@y.org) stay.
+_URL_SEPARATOR = re.compile(r"[\s,]+(?=[A-Za-z][A-Za-z0-9+.-]*://)|\s+")
+_DNS_NAME = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def split_apprise_urls(text: str) -> list[str]:
+    """The apprise URLs in a variable: separated by whitespace or commas."""
+    return [url.strip(",") for url in _URL_SEPARATOR.split(text.strip()) if url.strip(",")]
+
+
+def apprise_url_secrets(url: str) -> set[str]:
+    """The parts of an apprise URL that may be secret: all but its scheme, DNS host and port.
+
+    Apprise URLs carry tokens anywhere (tgram://<bot token>/<chat>, ntfy://<topic>,
+    discord://<id>/<token>, mailto://<user>:<password>@host, ...?token=...), so every piece
+    of six characters or more is hidden, and the password whatever its length (shorter pieces
+    are path words such as "api", not credentials, and hiding them would garble every line).
+    """
+    found = {url}
+    match = _SCHEME.match(url)
+    rest = url[match.end() :] if match else url
+    rest, _, query = rest.partition("?")
+    authority, _, path = rest.partition("/")
+    userinfo, at, hostport = authority.rpartition("@")
+    password = ""
+    if at:
+        user, _, password = userinfo.partition(":")
+        found.add(user)
+    host, _, port = hostport.partition(":")
+    if not _DNS_NAME.match(host):
+        found.add(host)
+    if not port.isdigit():
+        found.add(port)
+    found.update(re.split(r"[/#]", path))
+    found.update(pair.partition("=")[2] for pair in query.split("&"))
+    found.update([unquote(part) for part in found])
+    hidden = {part for part in found if len(part) >= 6}
+    if password:
+        hidden.update({password, unquote(password)})
+    return hidden
+
+
+def _scheme_of(url: str) -> str:
+    """`scheme://` of a URL for error messages (the scheme names a service, not a secret)."""
+    match = _SCHEME.match(url)
+    return f"{match.group(1)}://" if match else "no scheme"
+
+
+class AppriseSender:
+    """Notifies every apprise URL in the channel's variable: a title and a plain-text body.
+
+    Apprise reports one outcome per URL but a delivery is one row: when any URL fails, the
+    message is retried to all of them (at-least-once; give each service its own channel to
+    retry them apart).
+    """
+
+    def __init__(self, config: AppriseChannel, env: Mapping[str, str]) -> None:
+        self.name = config.name
+        self.config, self._env = config, env
+
+    def send(self, alert: Alert) -> None:
+        self._notify(alert_subject(alert), alert.message(), warn=alert.rule == "feed_down")
+
+    def send_digest(self, digest: Digest) -> None:
+        self._notify(digest_title(digest), digest_body(digest))
+
+    def _notify(self, title: str, body: str, *, warn: bool = False) -> None:
+        """Send through apprise; bad URLs are permanent failures, failed services retryable."""
+        import apprise  # loading apprise and its plugins takes ~0.5 s: only when used
+
+        cfg = self.config
+        urls = split_apprise_urls(_env_value(self._env, cfg.urls_env))
+        if not urls:
+            raise DeliveryError(f"{cfg.urls_env} holds no apprise URL", retryable=False)
+        hidden = {part for url in urls for part in apprise_url_secrets(url)}
+        _redact_apprise_logs(hidden)
+        notifier = apprise.Apprise()
+        for number, url in enumerate(urls, 1):
+            if not notifier.add(url):
+                raise DeliveryError(
+                    f"apprise cannot use URL {number} of {len(urls)} in {cfg.urls_env} "
+                    f"({_scheme_of(url)}): check its form in the apprise documentation",
+                    retryable=False,
+                )
+        result = notifier.notify(
+            title=cfg.title_prefix + title,
+            body=body,
+            body_format=apprise.NotifyFormat.TEXT,
+            notify_type=apprise.NotifyType.WARNING if warn else apprise.NotifyType.INFO,
+            timeout=cfg.timeout,
+        )
+        if result:
+            return
+        failed = [r.name for r in result.results if not r] or ["no service answered"]
+        # Service names ("JSON", "Telegram") and counts only: nothing of the URLs.
+        reason = f"apprise: {len(failed)} of {len(urls)} failed ({', '.join(failed)})"
+        raise DeliveryError(reason, retryable=True)
+
+    def close(self) -> None:
+        pass
+
+
 def build_channels(
     settings: Settings, env: Mapping[str, str] | None = None
 ) -> dict[str, AlertChannel]:
@@ -348,8 +610,10 @@ def build_channels(
             channel = WebhookSender(cfg, env, agent)
         elif isinstance(cfg, SlackChannel):
             channel = SlackSender(cfg, env, agent)
-        else:
+        elif isinstance(cfg, EmailChannel):
             channel = EmailSender(cfg, env)
+        else:
+            channel = AppriseSender(cfg, env)
         channels[cfg.name] = channel
     return channels
 
@@ -370,8 +634,10 @@ def env_with_connections(
     """The environment with secrets filled from the channels' Airflow connections.
 
     A channel with `conn_id` takes its URL from the connection's host and its secret (webhook
-    HMAC key, SMTP password) from the connection's password; values already in the environment
-    are kept, so an operator can override a connection without editing it.
+    HMAC key, SMTP password) from the connection's password; an apprise channel takes its URLs
+    from the connection's extra `{"urls": ...}` (a string or a list), else from its host.
+    Values already in the environment are kept, so an operator can override a connection
+    without editing it.
     """
     out = dict(os.environ if env is None else env)
     for cfg in settings.alerts.channels:
@@ -386,7 +652,24 @@ def env_with_connections(
             pairs = [(cfg.url_env, conn.host)]
         elif isinstance(cfg, EmailChannel):
             pairs = [(cfg.password_env, conn.password)]
+        elif isinstance(cfg, AppriseChannel):
+            pairs = [(cfg.urls_env, _connection_urls(conn))]
         for name, value in pairs:
             if value and not out.get(name):
                 out[name] = value
     return out
+
+
+def _connection_urls(conn: ConnectionLike) -> str | None:
+    """Apprise URLs of a connection: its extra's "urls" (string or list), else its host."""
+    extra = getattr(conn, "extra", None)
+    if isinstance(extra, str) and extra.strip():
+        try:
+            urls = json.loads(extra).get("urls")
+        except (ValueError, AttributeError):
+            urls = None
+        if isinstance(urls, list):
+            return " ".join(str(u) for u in urls)
+        if isinstance(urls, str) and urls.strip():
+            return urls
+    return conn.host

@@ -1,4 +1,8 @@
-"""The alert outbox: deliver pending deliveries, retry failures with backoff, never re-send."""
+"""The alert outbox: deliver pending deliveries, retry failures with backoff, never re-send.
+
+A channel may hold its deliveries back (alerts/schedule.py decides): during its quiet hours,
+beyond its hourly rate limit, or until its digest period ends and one message carries them all.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from alerts.alert import Alert
-from alerts.channels import AlertChannel, DeliveryError, build_channels
+from alerts.channels import AlertChannel, DeliveryError, Digest, build_channels
 from alerts.rules import evaluate
-from newswatch.settings import AlertSettings, Settings
+from alerts.schedule import HOUR, digest_due, is_quiet, rate_remaining
+from newswatch.settings import AlertSettings, Channel, Settings
 from warehouse.store import QUERIES, Warehouse, utcnow
 
 log = logging.getLogger(__name__)
@@ -23,6 +28,38 @@ class DeliveryStats:
     sent: int
     failed: int
     pending: int
+    # Due but held back in this pass: quiet hours, rate limit, or waiting for a digest.
+    held: int = 0
+
+
+@dataclass
+class _Gate:
+    """What one channel may still send in this pass."""
+
+    quiet: bool
+    remaining: int | None  # messages left under the rate limit; None: no limit
+    logged: bool  # its messages are recorded in channel_messages (rate limit or digest)
+
+    def open(self) -> bool:
+        """May the channel send a message now?"""
+        return not self.quiet and (self.remaining is None or self.remaining > 0)
+
+    def spend(self) -> None:
+        """Count one message sent against the rate limit."""
+        if self.remaining is not None:
+            self.remaining -= 1
+
+
+def _gate(wh: Warehouse, cfg: Channel, now: datetime) -> _Gate:
+    """The channel's quiet hours and rate limit at `now`."""
+    recent: list[datetime] = []
+    if cfg.rate_limit_per_hour is not None:
+        recent = [r[0] for r in wh.query("channel_messages_since", [cfg.name, now - HOUR])]
+    return _Gate(
+        quiet=is_quiet(now, cfg.quiet_hours, cfg.timezone),
+        remaining=rate_remaining(cfg.rate_limit_per_hour, recent, now),
+        logged=cfg.rate_limit_per_hour is not None or cfg.digest != "off",
+    )
 
 
 def backoff_seconds(alerts: AlertSettings, attempts: int) -> float:
@@ -40,19 +77,34 @@ def deliver_pending(
     """Send every pending delivery that is due at `now` (naive UTC; default: the clock).
 
     Each delivery is marked in its own transaction right after its attempt, so a crash
-    re-sends at most the one alert in flight. After a retryable failure the channel is
-    not tried again in this pass: a receiver that is down costs one attempt per pass.
+    re-sends at most the one alert in flight; a digest marks all its deliveries in one
+    transaction right after it was sent, so a crash re-sends at most that one digest. After a
+    retryable failure the channel is not tried again in this pass: a receiver that is down
+    costs one attempt per pass. Deliveries a channel holds back stay pending, attempts intact.
     """
     now = utcnow() if now is None else now
     cfg = settings.alerts
     channels = build_channels(settings, env)
-    rows = wh.query_dicts("due_deliveries", [now])
-    sent = failed = 0
+    gates = {c.name: _gate(wh, c, now) for c in cfg.channels}
+    digests = {c.name for c in cfg.channels if c.digest != "off"}
+    sent = failed = held = 0
     down: set[str] = set()
     try:
-        for row in rows:
+        for ch in cfg.channels:
+            if ch.digest != "off":
+                done, gave_up, ok = _deliver_digest(
+                    wh, cfg, ch, channels[ch.name], gates[ch.name], now
+                )
+                sent, failed = sent + done, failed + gave_up
+                if not ok:
+                    down.add(ch.name)
+        for row in wh.query_dicts("due_deliveries", [now]):
             name = row["channel"]
             if name in down:
+                continue
+            gate = gates.get(name)
+            if gate is not None and (name in digests or not gate.open()):
+                held += 1
                 continue
             alert = Alert.from_row(row)
             attempts = int(row["attempts"]) + 1
@@ -66,7 +118,7 @@ def deliver_pending(
             except Exception as exc:  # a bug in a channel must not stop the others
                 error = DeliveryError(f"unexpected {type(exc).__name__}", retryable=True)
             else:
-                _mark(wh, "mark_delivery_sent", [now, alert.alert_key, name])
+                _mark_sent(wh, now, alert.alert_key, name, gate)
                 sent += 1
                 continue
             give_up = not error.retryable or attempts >= cfg.max_attempts
@@ -93,13 +145,78 @@ def deliver_pending(
         for channel in channels.values():
             channel.close()
     counts = dict(wh.query("delivery_counts"))
-    return DeliveryStats(sent=sent, failed=failed, pending=int(counts.get("pending", 0)))
+    pending = int(counts.get("pending", 0))
+    return DeliveryStats(sent=sent, failed=failed, pending=pending, held=held)
 
 
 def _mark(wh: Warehouse, query: str, params: list[object]) -> None:
     """Record one delivery's outcome in its own small transaction."""
     with wh.transaction() as conn:
         conn.execute(QUERIES[query], params)
+
+
+def _mark_sent(wh: Warehouse, now: datetime, key: str, name: str, gate: _Gate | None) -> None:
+    """Mark one delivery sent and, for a logged channel, record its message, atomically."""
+    with wh.transaction() as conn:
+        conn.execute(QUERIES["mark_delivery_sent"], [now, key, name])
+        if gate is not None and gate.logged:
+            conn.execute(QUERIES["insert_channel_message"], [name, now, 1, None])
+    if gate is not None:
+        gate.spend()
+
+
+def _deliver_digest(
+    wh: Warehouse,
+    alerts: AlertSettings,
+    cfg: Channel,
+    channel: AlertChannel,
+    gate: _Gate,
+    now: datetime,
+) -> tuple[int, int, bool]:
+    """Send the channel's digest when its period has ended: (sent, given up, channel ok)."""
+    if not gate.open():
+        return 0, 0, True
+    last_end = wh.query("last_digest_end", [cfg.name])[0][0]
+    bounds = digest_due(now, cfg.digest, cfg.digest_at, cfg.timezone, last_end)
+    if bounds is None:
+        return 0, 0, True
+    start, end = bounds
+    rows = wh.query_dicts("digest_deliveries", [cfg.name, end])
+    # A failed digest backs off as a whole: its deliveries share one next attempt time.
+    if not rows or max(r["next_attempt_at"] for r in rows) > now:
+        return 0, 0, True
+    items = tuple(Alert.from_row(row) for row in rows)
+    first = min(start, *(a.created_at for a in items))
+    digest = Digest(cfg.name, cfg.digest, first, end, cfg.timezone, items)
+    keys = [a.alert_key for a in items]
+    try:
+        channel.send_digest(digest)
+    except DeliveryError as exc:
+        error = exc
+    except Exception as exc:  # a bug in a channel must not stop the others
+        error = DeliveryError(f"unexpected {type(exc).__name__}", retryable=True)
+    else:
+        with wh.transaction() as conn:
+            conn.execute(QUERIES["mark_deliveries_sent"], [now, cfg.name, keys])
+            conn.execute(QUERIES["insert_channel_message"], [cfg.name, now, len(keys), end])
+        gate.spend()
+        return len(keys), 0, True
+    attempts = max(int(r["attempts"]) for r in rows) + 1
+    next_at = now + timedelta(seconds=backoff_seconds(alerts, attempts))
+    params = [not error.retryable, alerts.max_attempts, next_at, str(error), cfg.name, keys]
+    _mark(wh, "mark_deliveries_failed", params)
+    gave_up = sum(
+        1 for r in rows if not error.retryable or int(r["attempts"]) + 1 >= alerts.max_attempts
+    )
+    log.warning(
+        "digest of %d alerts to %s: %s (attempt %d%s)",
+        len(keys),
+        cfg.name,
+        error,
+        attempts,
+        f", giving up on {gave_up}" if gave_up else "",
+    )
+    return 0, gave_up, False
 
 
 def run_alerts(

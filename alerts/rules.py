@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
 
+from alerts import spike
 from alerts.alert import Alert
 from extractors.relevance import TopicQuery
 from newswatch.settings import AlertRule, Settings, Topic
@@ -67,6 +69,8 @@ def _rule_alerts(
         return _first_mentions(conn, topic, rule, now)
     if rule.rule == "watched_entity":
         return _watched(conn, topic, now)
+    if rule.rule == "spike":
+        return _spikes(conn, topic, rule, now)
     return _query_matches(conn, topic, rule, now)
 
 
@@ -153,6 +157,74 @@ def _query_matches(
     ]
 
 
+def _spikes(
+    conn: duckdb.DuckDBPyConnection, topic: Topic, rule: AlertRule, now: datetime
+) -> list[Alert]:
+    """Entities (of the rule's labels) in far more distinct stories in the window ending at `now`
+    than their own baseline predicts (alerts/spike.py), pointing at the newest driving story.
+
+    The key is the entity, the window and the hour or day `now` is in: re-evaluating during one
+    spike adds nothing. A spike alert of the previous period holds off a new one until it is
+    one window length old, so a burst that straddles the boundary alerts once; a later burst
+    is a new alert.
+    """
+    if not rule.labels:
+        return []
+    win = spike.spike_window(now, rule.window, rule.baseline_days)
+    params = [topic.name, list(rule.labels), win.baseline_start, win.window_start, now]
+    alerts = []
+    for r in _dicts(conn, "alert_spike_counts", [*params, rule.min_count]):
+        test = spike.spike_test(
+            int(r["observed"]),
+            int(r["baseline"]),
+            window=rule.window,
+            baseline_days=rule.baseline_days,
+            min_count=rule.min_count,
+            min_ratio=rule.min_ratio,
+            p_value=rule.p_value,
+        )
+        if not test.fired:
+            continue
+        entity_id = r["entity_id"]
+        key = alert_key(topic.name, "spike", entity_id, rule.window, win.period.isoformat())
+        previous = alert_key(
+            topic.name, "spike", entity_id, rule.window, win.previous_period.isoformat()
+        )
+        if conn.execute(QUERIES["alert_recent_keys"], [[previous], win.window_start]).fetchall():
+            continue
+        stories = _dicts(
+            conn,
+            "alert_spike_stories",
+            [topic.name, entity_id, win.window_start, now, rule.max_stories],
+        )
+        if not stories:
+            continue
+        row = {
+            **stories[0],  # the alert points at the newest driving story's first article
+            "entity": r["entity"],
+            "label": r["label"],
+            "title": spike.summary(r["entity"], test, rule.window),
+            "details": json.dumps(_story_details(stories), sort_keys=True, ensure_ascii=False),
+        }
+        alerts.append(_alert(row, topic.name, "spike", now, key))
+        log.debug("spike: [%s] %s", topic.name, row["title"])
+    return alerts
+
+
+def _story_details(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The driving stories as JSON-ready dicts (timestamps as ISO 8601, naive UTC)."""
+    out = []
+    for s in stories:
+        d = dict(s)
+        for name in ("published", "first_time"):
+            value = d[name]
+            d[name] = value.isoformat() if isinstance(value, datetime) else value
+        d["first_seen"] = d.pop("first_time")
+        d["articles"] = int(d["articles"])
+        out.append(d)
+    return out
+
+
 def _feeds_down(conn: duckdb.DuckDBPyConnection, settings: Settings, now: datetime) -> list[Alert]:
     """One `feed_down` operator alert per failing streak longer than poll.alert_after_hours.
 
@@ -211,6 +283,7 @@ def _alert(row: dict[str, Any], topic: str, rule: str, now: datetime, key: str) 
         site=row["site"],
         published=row["published"],
         created_at=now,
+        details=row.get("details"),
     )
 
 
@@ -231,4 +304,5 @@ def _alert_row(a: Alert) -> tuple[Any, ...]:
         a.published,
         a.created_at,
         a.story_key,
+        a.details,
     )

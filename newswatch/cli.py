@@ -378,6 +378,8 @@ def alerts_command(
         ("deliveries sent", stats.sent),
         ("deliveries failed", stats.failed),
         ("deliveries pending", stats.pending),
+        # Waiting for quiet hours to end, the rate limit, or their channel's digest.
+        ("deliveries held", stats.held),
     ):
         table.add_row(name, str(value))
     console.print(table)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -165,12 +166,42 @@ class AlertRule(_Model):
 
     # first_mention: an entity seen for the first time ever in the topic;
     # watched_entity: a watchlist entity mentioned in a new article;
-    # query: a new article of the topic that also matches `query`.
-    rule: Literal["first_mention", "watched_entity", "query"]
+    # query: a new article of the topic that also matches `query`;
+    # spike: an entity (of `labels`) in far more distinct stories in the last hour or day than
+    # its own baseline predicts (alerts/spike.py, docs/alerts.md).
+    rule: Literal["first_mention", "watched_entity", "query", "spike"]
     query: str = ""
     labels: list[EntityLabel] = Field(default_factory=lambda: list(ALERT_LABELS))
+    # spike only: the window (hour or day, ending at evaluation time) and the days before it
+    # that give the entity's baseline rate.
+    window: Literal["hour", "day"] = "day"
+    baseline_days: int = Field(14, ge=2, le=365)
+    # spike only: fire when the window has >= min_count stories, >= min_ratio times the expected
+    # count, and a Poisson upper-tail probability <= p_value; list max_stories driving stories.
+    min_count: int = Field(3, ge=1)
+    min_ratio: float = Field(3.0, ge=1.0)
+    p_value: float = Field(0.001, gt=0.0, lt=1.0)
+    max_stories: int = Field(5, ge=1, le=50)
 
     _query_parses = field_validator("query")(_valid_query)
+
+    @model_validator(mode="after")
+    def _fields_of_rule(self) -> AlertRule:
+        # A setting that the rule ignores is a mistake in the config: say so. Compared with the
+        # defaults, not with the keys given, so dumped and re-validated settings still load.
+        fields = type(self).model_fields
+        spike_only = {n for n in SPIKE_FIELDS if getattr(self, n) != fields[n].default}
+        if self.rule != "spike" and spike_only:
+            raise ValueError(f"{sorted(spike_only)} only apply to rule: spike")
+        if self.rule == "spike" and self.query:
+            raise ValueError("query does not apply to rule: spike")
+        return self
+
+
+# The settings that only the spike rule reads.
+SPIKE_FIELDS = frozenset(
+    {"window", "baseline_days", "min_count", "min_ratio", "p_value", "max_stories"}
+)
 
 
 def _default_rules() -> list[AlertRule]:
@@ -212,6 +243,8 @@ class FeedSource(_Model):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     url: str = Field(pattern=r"^https?://")
     enabled: bool = True
+    # Seconds between polls by the event-driven watcher (default: stream.poll_seconds).
+    poll_seconds: float | None = Field(None, ge=1)
 
 
 class ArchiveSource(_Model):
@@ -226,7 +259,54 @@ class ArchiveSource(_Model):
 Source = Annotated[FeedSource | ArchiveSource, Field(discriminator="kind")]
 
 
-class JsonlChannel(_Model):
+_CLOCK = r"([01]\d|2[0-3]):[0-5]\d"
+
+
+class _ChannelSchedule(_Model):
+    """When a channel may send, shared by every kind: rate limit, digest, quiet hours."""
+
+    # At most this many messages (single alerts or digests) per rolling hour; the rest wait.
+    rate_limit_per_hour: int | None = Field(None, ge=1)
+    # off: one message per alert; hourly/daily: one message per period listing its alerts.
+    digest: Literal["off", "hourly", "daily"] = "off"
+    # When a daily digest goes out (local time in `timezone`).
+    digest_at: str = "08:00"
+    # Local times during which nothing is sent, e.g. "22:00-07:00" (may span midnight).
+    quiet_hours: str | None = None
+    timezone: str = "UTC"
+
+    @field_validator("digest_at")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not re.fullmatch(_CLOCK, value):
+            raise ValueError(f"expected a 24-hour time HH:MM such as 08:00, got {value!r}")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _span(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.fullmatch(f"{_CLOCK}-{_CLOCK}", value):
+            raise ValueError(f"expected HH:MM-HH:MM such as 22:00-07:00, got {value!r}")
+        start, end = value.split("-")
+        if start == end:
+            raise ValueError(f"start and end are the same in {value!r}: an empty or 24-hour span")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: use an IANA name such as Europe/Berlin or UTC"
+            ) from None
+        return value
+
+
+class JsonlChannel(_ChannelSchedule):
     """Alerts appended as JSON lines to a file (the embedded default)."""
 
     kind: Literal["jsonl"] = "jsonl"
@@ -234,7 +314,7 @@ class JsonlChannel(_Model):
     path: Path = Path("data/alerts.jsonl")
 
 
-class WebhookChannel(_Model):
+class WebhookChannel(_ChannelSchedule):
     """Alerts POSTed as JSON, signed with HMAC-SHA256; URL and secret never in the YAML."""
 
     kind: Literal["webhook"]
@@ -246,7 +326,7 @@ class WebhookChannel(_Model):
     timeout: float = Field(10.0, gt=0)
 
 
-class SlackChannel(_Model):
+class SlackChannel(_ChannelSchedule):
     """Alerts to a Slack-compatible incoming webhook."""
 
     kind: Literal["slack"]
@@ -256,7 +336,7 @@ class SlackChannel(_Model):
     timeout: float = Field(10.0, gt=0)
 
 
-class EmailChannel(_Model):
+class EmailChannel(_ChannelSchedule):
     """Alerts by email over SMTP; the password comes from the environment."""
 
     kind: Literal["email"]
@@ -272,8 +352,22 @@ class EmailChannel(_Model):
     timeout: float = Field(20.0, gt=0)
 
 
+class AppriseChannel(_ChannelSchedule):
+    """Alerts through apprise (Slack, Teams, Telegram, ntfy, email, ...); URLs never in YAML."""
+
+    kind: Literal["apprise"]
+    name: str = "apprise"
+    # One or more apprise URLs separated by whitespace or commas; they embed tokens.
+    urls_env: str = "NEWSWATCH_APPRISE_URLS"
+    # Inside Airflow, a connection whose extra {"urls": ...} (or host) holds the URLs.
+    conn_id: str | None = None
+    title_prefix: str = "[newswatch] "
+    timeout: float = Field(30.0, gt=0)
+
+
 Channel = Annotated[
-    JsonlChannel | WebhookChannel | SlackChannel | EmailChannel, Field(discriminator="kind")
+    JsonlChannel | WebhookChannel | SlackChannel | EmailChannel | AppriseChannel,
+    Field(discriminator="kind"),
 ]
 
 
@@ -286,10 +380,32 @@ class AlertSettings(_Model):
     backoff_max: float = Field(900.0, ge=0)
 
 
+class StreamSettings(_Model):
+    """Event-driven ingestion: a trigger in Airflow's triggerer watches the feeds and starts a
+    run as soon as one lists an entry it has not seen (docs/operations.md)."""
+
+    # Seconds between polls of one feed while it answers; conditional GETs keep this cheap.
+    poll_seconds: float = Field(15.0, ge=1)
+    # Backoff of a failing feed: initial * 2^(failures-1) seconds, capped (Retry-After wins
+    # when longer, up to the cap).
+    backoff_initial_seconds: float = Field(30.0, gt=0)
+    backoff_max_seconds: float = Field(900.0, gt=0)
+    # Feeds polled at once by the trigger.
+    concurrency: int = Field(8, ge=1, le=64)
+    # Items per fetch-clean-NER-load round of an event run; alerts go out after each round,
+    # so the first alerts of a burst do not wait for the whole burst.
+    chunk_size: int = Field(25, ge=1)
+
+
 class AirflowSettings(_Model):
     """How the Airflow DAGs run the pipeline."""
 
+    # event: the newswatch_stream DAG runs when the feed watcher sees new entries (seconds);
+    # cron: newswatch_ingest runs on `schedule`. Either way the other stays available by hand.
+    mode: Literal["event", "cron"] = "event"
     schedule: str = "*/10 * * * *"
+    # newswatch_ingest's schedule in event mode: the safety net, not the main path.
+    fallback_schedule: str = "@hourly"
     # A local folder, or any fsspec URL (s3://bucket/newswatch/staging) shared by the workers.
     staging_dir: str = "data/staging"
     batch_size: int = Field(50, ge=1)
@@ -337,6 +453,7 @@ class Settings(_Model):
     airflow: AirflowSettings = AirflowSettings()
     poll: PollSettings = PollSettings()
     stories: StorySettings = StorySettings()
+    stream: StreamSettings = StreamSettings()
 
     @field_validator("sources", mode="before")
     @classmethod

@@ -41,6 +41,7 @@ def make_article(
     topics: dict[str, tuple[str, ...]] | None = None,
     title: str | None = None,
     text: str | None = None,
+    story_key: str | None = None,
 ) -> ArticleRecord:
     return ArticleRecord(
         article_key=key,
@@ -56,6 +57,7 @@ def make_article(
         content_hash=f"h-{key}",
         topics=topics or {"csto": ("csto",)},
         mentions=mentions,
+        story_key=story_key,
     )
 
 
@@ -84,7 +86,7 @@ def csto_topic(**update: Any) -> Topic:
 
 @pytest.fixture
 def article() -> Callable[..., ArticleRecord]:
-    """Build an ArticleRecord: article(key, when, mentions, topics=, title=, text=)."""
+    """Build an ArticleRecord: article(key, when, mentions, topics=, title=, text=, story_key=)."""
     return make_article
 
 
@@ -240,3 +242,33 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield server
     finally:
         server.stop()
+
+
+@dataclass
+class AppriseReceiver:
+    """Apprise `json://` notifications arriving on the local server; can fail."""
+
+    url: str  # the apprise URL pointing at it: json://127.0.0.1:<port>/apprise
+    status: int = 200
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    hits: int = 0
+
+
+@pytest.fixture
+def apprise_receiver(local_server: Any) -> AppriseReceiver:
+    """POST /apprise: keeps the JSON bodies apprise sends; answers `status`."""
+    state = AppriseReceiver(f"json://127.0.0.1:{local_server.port}/apprise")
+    lock = threading.Lock()
+
+    def handle(request: Any) -> Any:
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.raw.rfile.read(length)
+        with lock:
+            state.hits += 1
+            if state.status != 200:
+                return local_server.Reply(state.status, b"not now")
+            state.bodies.append(json.loads(body))
+        return local_server.Reply(200, b"ok")
+
+    local_server.route("/apprise", handler=handle)
+    return state

@@ -64,7 +64,8 @@ SELECT article_key, story_key FROM articles WHERE article_key IN (SELECT unnest(
 
 -- name: articles_by_text_hash
 -- The first stored article (and its story) of each normalised-text hash.
-SELECT text_hash, arg_min(article_key, fetched_at), arg_min(story_key, fetched_at)
+SELECT text_hash, arg_min(article_key, (fetched_at, article_key)),
+       arg_min(story_key, (fetched_at, article_key))
 FROM articles
 WHERE text_hash IN (SELECT unnest(?::VARCHAR[]))
 GROUP BY text_hash;
@@ -94,11 +95,12 @@ INSERT INTO stories AS s (story_key, first_seen, last_seen, title, url, sources,
 SELECT a.story_key,
        min(ae.event_time),
        max(ae.event_time),
-       -- A spun copy's title is garbled: prefer the earliest title that is not a rewrite.
-       coalesce(arg_min(a.title, ae.event_time) FILTER (WHERE a.copy_kind IS DISTINCT FROM 'rewrite'),
-                arg_min(a.title, ae.event_time)),
-       coalesce(arg_min(a.url, ae.event_time) FILTER (WHERE a.copy_kind IS DISTINCT FROM 'rewrite'),
-                arg_min(a.url, ae.event_time)),
+       -- A spun copy's title is garbled: originals and exact copies first, then near copies,
+       -- rewrites last; then the earliest; the key breaks ties, so every run picks the same.
+       arg_min(a.title, (CASE a.copy_kind WHEN 'rewrite' THEN 2 WHEN 'near' THEN 1 ELSE 0 END,
+                         ae.event_time, a.article_key)),
+       arg_min(a.url, (CASE a.copy_kind WHEN 'rewrite' THEN 2 WHEN 'near' THEN 1 ELSE 0 END,
+                       ae.event_time, a.article_key)),
        list_sort(list(DISTINCT a.source)),
        list_sort(list(DISTINCT a.site) FILTER (WHERE a.site IS NOT NULL)),
        count(*),
@@ -332,8 +334,8 @@ SELECT alert_key FROM alerts WHERE alert_key IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: insert_alert
 INSERT INTO alerts (alert_key, topic, rule, entity, label, query, article_key, title, url, source,
-                    site, published, created_at, story_key)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    site, published, created_at, story_key, details)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (alert_key) DO NOTHING;
 
 -- name: insert_delivery
@@ -345,7 +347,7 @@ ON CONFLICT (alert_key, channel) DO NOTHING;
 -- Pending deliveries whose time has come, oldest alert first, with their alert.
 SELECT d.channel, d.attempts, al.alert_key, al.topic, al.rule, al.entity, al.label, al.query,
        al.article_key, al.title, al.url, al.source, al.site, al.published, al.created_at,
-       al.story_key
+       al.story_key, al.details
 FROM deliveries d
 JOIN alerts al ON al.alert_key = d.alert_key
 WHERE d.status = 'pending' AND d.next_attempt_at <= ?
@@ -426,3 +428,118 @@ JOIN feed_health h ON h.name = s.name
 WHERE s.consecutive_failures > 0 AND h.failing_since IS NOT NULL AND h.failing_since <= ?
   AND s.name IN (SELECT unnest(?::VARCHAR[]))
 ORDER BY s.name;
+
+-- Spike alerts (alerts/rules.py, alerts/spike.py).
+
+-- name: alert_spike_counts
+-- Per entity of a topic (labels given as a list) with at least `min_count` stories in the
+-- window (window_start, now]: its distinct stories in the window and in the baseline
+-- (baseline_start, window_start]. A story counts once, at its earliest article in the topic
+-- that mentions the entity, so copies arriving later add nothing and a story is never in both.
+-- (topic, labels, baseline_start, window_start, now, min_count)
+WITH p AS (
+    SELECT CAST(? AS VARCHAR) AS topic, CAST(? AS VARCHAR[]) AS labels,
+           CAST(? AS TIMESTAMP) AS baseline_start, CAST(? AS TIMESTAMP) AS window_start,
+           CAST(? AS TIMESTAMP) AS now, CAST(? AS INTEGER) AS min_count
+),
+scoped AS (
+    SELECT e.entity_id, e.name AS entity, e.label, ae.story_key, ae.event_time
+    FROM p
+    JOIN topic_matches tm ON tm.topic = p.topic
+    JOIN mentions m ON m.article_key = tm.article_key
+    JOIN entities e ON e.entity_id = m.entity_id AND list_contains(p.labels, e.label)
+    JOIN article_events ae ON ae.article_key = tm.article_key
+),
+-- Only entities mentioned in the window can spike: the rest need no history.
+active AS (
+    SELECT DISTINCT s.entity_id FROM scoped s, p
+    WHERE s.event_time > p.window_start AND s.event_time <= p.now
+),
+firsts AS (
+    SELECT s.entity_id, s.entity, s.label, s.story_key, min(s.event_time) AS first_time
+    FROM scoped s
+    WHERE s.entity_id IN (SELECT entity_id FROM active)
+    GROUP BY ALL
+)
+SELECT f.entity_id, f.entity, f.label,
+       count(*) FILTER (WHERE f.first_time > p.window_start) AS observed,
+       count(*) FILTER (WHERE f.first_time <= p.window_start) AS baseline
+FROM firsts f, p
+WHERE f.first_time > p.baseline_start AND f.first_time <= p.now
+GROUP BY f.entity_id, f.entity, f.label, p.min_count
+HAVING count(*) FILTER (WHERE f.first_time > p.window_start) >= p.min_count
+ORDER BY f.entity, f.label;
+
+-- name: alert_spike_stories
+-- The stories that drove an entity's spike in a topic: those first seen (as in
+-- alert_spike_counts) in the window (window_start, now], newest first, each with its earliest
+-- article that mentions the entity (an original rather than a spun copy's garbled title) and
+-- how many of its articles mention it. (topic, entity id, window_start, now, limit)
+WITH p AS (
+    SELECT CAST(? AS VARCHAR) AS topic, CAST(? AS VARCHAR) AS entity_id,
+           CAST(? AS TIMESTAMP) AS window_start, CAST(? AS TIMESTAMP) AS now
+),
+hits AS (
+    SELECT ae.story_key, a.article_key, a.title, a.url, a.source, a.site, a.published,
+           min(ae.event_time) OVER (PARTITION BY ae.story_key) AS first_time,
+           count(*) OVER (PARTITION BY ae.story_key) AS articles,
+           row_number() OVER (
+               PARTITION BY ae.story_key
+               ORDER BY a.copy_kind IS NOT DISTINCT FROM 'rewrite', ae.event_time, a.article_key
+           ) AS n
+    FROM p
+    JOIN topic_matches tm ON tm.topic = p.topic
+    JOIN mentions m ON m.article_key = tm.article_key AND m.entity_id = p.entity_id
+    JOIN articles a ON a.article_key = tm.article_key
+    JOIN article_events ae ON ae.article_key = tm.article_key
+    WHERE ae.event_time <= p.now
+)
+SELECT h.story_key, h.article_key, h.title, h.url, h.source, h.site, h.published, h.first_time,
+       h.articles
+FROM hits h, p
+WHERE h.n = 1 AND h.first_time > p.window_start
+ORDER BY h.first_time DESC, h.story_key
+LIMIT CAST(? AS INTEGER);
+
+-- name: alert_recent_keys
+-- Which of these alert keys were raised after a time (a spike's previous period, still in
+-- its window, holds off a new alert for the same burst). (keys, since)
+SELECT alert_key FROM alerts
+WHERE alert_key IN (SELECT unnest(?::VARCHAR[])) AND created_at > ?;
+
+-- Channel schedules: rate limits, digests, quiet hours (migration 006; alerts/outbox.py).
+
+-- name: digest_deliveries
+-- Pending deliveries of one channel whose alert was raised before a time, oldest first, with
+-- their alert (channel, before).
+SELECT d.channel, d.attempts, d.next_attempt_at, al.*
+FROM deliveries d
+JOIN alerts al ON al.alert_key = d.alert_key
+WHERE d.status = 'pending' AND d.channel = ? AND al.created_at < ?
+ORDER BY al.created_at, al.published NULLS LAST, al.alert_key;
+
+-- name: mark_deliveries_sent
+-- After a digest went out: every delivery it carried (sent_at, channel, alert keys).
+UPDATE deliveries SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL
+WHERE channel = ? AND status = 'pending' AND alert_key IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: mark_deliveries_failed
+-- After a failed digest, every delivery it carried: failed when the error is permanent or the
+-- attempts run out, else pending until the next time (permanent, max_attempts, next time,
+-- error, channel, alert keys).
+UPDATE deliveries SET
+    status = CASE WHEN CAST(? AS BOOLEAN) OR attempts + 1 >= ? THEN 'failed' ELSE 'pending' END,
+    attempts = attempts + 1,
+    next_attempt_at = ?,
+    last_error = ?
+WHERE channel = ? AND status = 'pending' AND alert_key IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: insert_channel_message
+INSERT INTO channel_messages (channel, sent_at, alerts, period_end) VALUES (?, ?, ?, ?);
+
+-- name: channel_messages_since
+-- When a channel's messages after a time were sent (channel, since).
+SELECT sent_at FROM channel_messages WHERE channel = ? AND sent_at > ? ORDER BY sent_at;
+
+-- name: last_digest_end
+SELECT max(period_end) FROM channel_messages WHERE channel = ?;
