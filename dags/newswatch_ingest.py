@@ -14,7 +14,14 @@ import pendulum
 from airflow.sdk import Asset, Param, dag, task
 
 # Parse time reads only environment variables: no files, database or network here.
-SCHEDULE = os.environ.get("NEWSWATCH__AIRFLOW__SCHEDULE", "*/10 * * * *")
+# In event mode newswatch_stream ingests as feeds change; this DAG stays as the cron fallback
+# (archives, and anything a stopped triggerer missed) on the slower fallback schedule.
+MODE = os.environ.get("NEWSWATCH__AIRFLOW__MODE", "event")
+SCHEDULE = (
+    os.environ.get("NEWSWATCH__AIRFLOW__FALLBACK_SCHEDULE", "@hourly")
+    if MODE == "event"
+    else os.environ.get("NEWSWATCH__AIRFLOW__SCHEDULE", "*/10 * * * *")
+)
 POOL = os.environ.get("NEWSWATCH__AIRFLOW__POOL", "newswatch_warehouse")
 WAREHOUSE = Asset("newswatch-warehouse", uri="file:///newswatch/warehouse.duckdb")
 

@@ -23,7 +23,7 @@ import httpx
 from newswatch.settings import PROJECT_ROOT, Settings
 
 POOL_DESCRIPTION = "newswatch: one writer for the DuckDB warehouse"
-DAG_IDS = ("newswatch_ingest", "newswatch_alerts")
+DAG_IDS = ("newswatch_ingest", "newswatch_stream", "newswatch_alerts")
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,8 @@ def airflow_env(cfg: LiveConfig, settings: Settings) -> dict[str, str]:
             "NEWSWATCH__AIRFLOW__STAGING_DIR": _absolute(settings.airflow.staging_dir),
             "NEWSWATCH__AIRFLOW__POOL": settings.airflow.pool,
             "NEWSWATCH__AIRFLOW__SCHEDULE": settings.airflow.schedule,
+            "NEWSWATCH__AIRFLOW__MODE": settings.airflow.mode,
+            "NEWSWATCH__AIRFLOW__FALLBACK_SCHEDULE": settings.airflow.fallback_schedule,
         }
     )
     if "NEWSWATCH_CONFIG" not in env:

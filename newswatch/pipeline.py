@@ -13,7 +13,7 @@ import re
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -757,12 +757,21 @@ def run_once(
     chunk_size: int = CHUNK_SIZE,
     force: bool = False,
     now: datetime | None = None,
+    only: Collection[str] | None = None,
+    after_load: Callable[[Warehouse], None] | None = None,
 ) -> RunSummary:
     """One full pass: poll every due source (every one with `force`), process new items in
-    chunks, load, record the run. `now` (naive UTC) is the polling clock, for tests."""
+    chunks, load, record the run. `now` (naive UTC) is the polling clock, for tests.
+
+    `only` limits the pass to these sources (an event run polls the feeds that changed);
+    `after_load` is called with the open warehouse after each chunk is loaded (an event run
+    raises and delivers alerts there, so a burst's first alerts do not wait for its last items).
+    """
     started = time.monotonic()
     summary = RunSummary(run_id=f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}")
-    sources = {s.name: s for s in settings.sources if s.enabled}
+    sources = {
+        s.name: s for s in settings.sources if s.enabled and (only is None or s.name in only)
+    }
     report = progress or (lambda stage, done, total: None)
     with Warehouse(settings.db_path) as wh, Fetcher(settings.fetch) as fetcher:
         wh.start_run(summary.run_id)
@@ -778,6 +787,7 @@ def run_once(
                 chunk_size,
                 force=force,
                 now=now,
+                after_load=after_load,
             )
         except BaseException as exc:
             summary.seconds = time.monotonic() - started
@@ -806,6 +816,7 @@ def _run(
     *,
     force: bool = False,
     now: datetime | None = None,
+    after_load: Callable[[Warehouse], None] | None = None,
 ) -> None:
     """The body of run_once."""
     if settings.stories.enabled and stories.reindex(wh, settings.stories):
@@ -845,6 +856,8 @@ def _run(
             )
         )
         count_outcomes(outcomes, stats, summary)
+        if after_load is not None:
+            after_load(wh)
         done += len(chunk)
         report("process", done, len(items))
     # Sources are marked as read (ETag, body hash) only once their items are loaded: a run

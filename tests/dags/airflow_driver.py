@@ -63,6 +63,7 @@ def integrity() -> dict:
             "tasks": sorted(t.task_id for t in dag.tasks),
             "pools": {t.task_id: t.pool for t in dag.tasks},
             "max_active_runs": dag.max_active_runs,
+            "schedule": getattr(dag.timetable, "summary", None) or repr(dag.timetable),
             "catchup": dag.catchup,
         }
     return {

@@ -55,7 +55,7 @@ def test_dags_parse_cleanly_and_are_configured(airflow_env):
     assert out["errors"] == {}
     assert out["parse_time_io"] == [] and out["heavy_imports"] == []
     dags = out["dags"]
-    assert set(dags) >= {"newswatch_ingest", "newswatch_alerts"}
+    assert set(dags) >= {"newswatch_ingest", "newswatch_stream", "newswatch_alerts"}
     for dag in dags.values():
         assert "newswatch" in dag["tags"]
         assert dag["owners"] == ["newswatch"] and min(dag["retries"]) >= 1
@@ -68,6 +68,22 @@ def test_dags_parse_cleanly_and_are_configured(airflow_env):
         "stories",
         "load",
     }
+    # Event mode (the default): the stream DAG runs on the feed watcher's asset, and the
+    # ingest DAG is the hourly fallback.
+    assert dags["newswatch_stream"]["pools"] == {"ingest_and_alert": "newswatch_warehouse"}
+    assert "newswatch-feeds" in dags["newswatch_stream"]["schedule"]
+    assert "expression='0 * * * *'" in dags["newswatch_ingest"]["schedule"]  # @hourly
+
+
+def test_cron_mode_schedules_ingest_and_leaves_the_stream_dag_alone(airflow_env):
+    env = {
+        **airflow_env,
+        "NEWSWATCH__AIRFLOW__MODE": "cron",
+        "NEWSWATCH__AIRFLOW__SCHEDULE": "*/5 * * * *",
+    }
+    dags = drive(env, "integrity")["dags"]
+    assert "expression='*/5 * * * *'" in dags["newswatch_ingest"]["schedule"]
+    assert "newswatch-feeds" not in dags["newswatch_stream"]["schedule"]
 
 
 @pytest.mark.e2e
