@@ -40,14 +40,19 @@ def _settings(config: Path | None, db: Path | None) -> Settings:
 
 
 def _open_read_only(settings: Settings) -> Any:
-    """The warehouse opened for reading, or exit with a clear message."""
+    """The analyst snapshot, else the warehouse, opened for reading; or exit with a message."""
+    from warehouse.snapshot import analyst_path
     from warehouse.store import Warehouse, WarehouseError
 
-    try:
-        return Warehouse(settings.db_path, read_only=True)
-    except WarehouseError as exc:
-        err.print(f"[bold red]{exc}[/]", highlight=False)
-        raise typer.Exit(1) from None
+    # The snapshot first: reading it never keeps a run from opening the warehouse to write.
+    error: WarehouseError | None = None
+    for path in dict.fromkeys([analyst_path(settings), settings.db_path]):
+        try:
+            return Warehouse(path, read_only=True)
+        except WarehouseError as exc:
+            error = exc
+    err.print(f"[bold red]{error}[/]", highlight=False)
+    raise typer.Exit(1)
 
 
 @app.command()
@@ -387,6 +392,190 @@ def alerts_command(
     console.print(f"channels: {channels}; warehouse: {settings.db_path}", highlight=False)
     if stats.failed:
         err.print("some deliveries failed for good: see last_error in table deliveries")
+
+
+# Analyst commands: ad-hoc SQL, one entity's series, Parquet export, the HTML report.
+
+_READ_STATEMENTS = ("SELECT", "EXPLAIN")
+
+
+def _run_sql(conn: Any, sql: str, limit: int) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one read-only statement; ValueError for anything else (several, or a write)."""
+    statements = conn.extract_statements(sql)
+    if len(statements) != 1:
+        raise ValueError(f"give exactly one statement, not {len(statements)}")
+    kind = statements[0].type
+    if kind.name not in _READ_STATEMENTS:
+        raise ValueError(f"only SELECT-like statements are allowed here, not {kind.name}")
+    cur = conn.execute(sql)
+    cols = [d[0] for d in cur.description or []]
+    return cols, cur.fetchmany(limit)
+
+
+def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
+    """Rows as a rich table, CSV or a JSON array on stdout."""
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(cols)
+        writer.writerows(rows)
+    elif fmt == "json":
+        import json
+
+        records = [dict(zip(cols, r, strict=True)) for r in rows]
+        sys.stdout.write(json.dumps(records, default=str, ensure_ascii=False, indent=1) + "\n")
+    else:
+        table = Table(*cols)
+        for r in rows:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        console.print(table)
+        console.print(f"{len(rows)} rows", highlight=False)
+
+
+@app.command("sql")
+def sql_command(
+    query: Annotated[
+        str | None, typer.Argument(help="One SELECT statement; none opens a prompt.")
+    ] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Output: table, csv or json.")
+    ] = "table",
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Rows at most.")] = 1000,
+) -> None:
+    """Run read-only SQL against the analyst view of the warehouse (exit 2 on bad SQL)."""
+    import duckdb
+
+    if fmt not in ("table", "csv", "json"):
+        err.print(f"unknown format {fmt!r}: use table, csv or json", highlight=False)
+        raise typer.Exit(2)
+    settings = _settings(config, db)
+    with _open_read_only(settings) as wh:
+        if query is not None:
+            try:
+                cols, rows = _run_sql(wh.conn, query, limit)
+            except (duckdb.Error, ValueError) as exc:
+                err.print(f"[bold red]SQL error:[/] {exc}", highlight=False)
+                raise typer.Exit(2) from None
+            _print_rows(cols, rows, fmt)
+            return
+        console.print("newswatch sql: end statements with ';', .quit to leave", highlight=False)
+        buffer: list[str] = []
+        while True:
+            try:
+                line = input("...> " if buffer else "sql> ")
+            except EOFError:
+                break
+            if not buffer and line.strip() in (".quit", ".exit"):
+                break
+            buffer.append(line)
+            if not line.rstrip().endswith(";"):
+                continue
+            statement, buffer = "\n".join(buffer), []
+            try:
+                _print_rows(*_run_sql(wh.conn, statement, limit), fmt)
+            except (duckdb.Error, ValueError) as exc:
+                err.print(f"SQL error: {exc}", highlight=False, markup=False)
+
+
+@app.command()
+def trend(
+    entity: Annotated[str, typer.Argument(help="Entity name (case-insensitive).")],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    by: Annotated[str, typer.Option("--by", help="Bucket: day or hour.")] = "day",
+    days: Annotated[int, typer.Option("--days", "-d", min=1, help="Window in days.")] = 30,
+    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
+) -> None:
+    """One entity's mentions, articles and stories per day or hour (empty buckets are 0)."""
+    from warehouse import trends as tr
+
+    if by not in ("day", "hour"):
+        err.print(f"--by must be day or hour, not {by!r}", highlight=False)
+        raise typer.Exit(2)
+    settings = _settings(config, db)
+    with _open_read_only(settings) as wh:
+        names = tr.entity_names(wh.conn, entity)
+        if not names:
+            err.print(f"no entity named {entity!r} in the warehouse", highlight=False)
+            raise typer.Exit(2)
+        series = tr.entity_series(
+            wh.conn, entity, by="hour" if by == "hour" else "day", days=days, topic=topic
+        )
+    label = ", ".join(f"{n} ({lbl})" for n, lbl in names)
+    table = Table(
+        title=f"{label}: per {by}, last {days} days" + (f", topic {topic}" if topic else "")
+    )
+    for col in (by, "mentions", "articles", "stories"):
+        table.add_column(col, justify="left" if col == by else "right")
+    fmt = "%Y-%m-%d %H:00" if by == "hour" else "%Y-%m-%d"
+    for r in series:
+        table.add_row(
+            f"{r['bucket']:{fmt}}", str(r["mentions"]), str(r["articles"]), str(r["stories"])
+        )
+    console.print(table)
+
+
+def _day_arg(value: str | None, name: str) -> Any:
+    """A YYYY-MM-DD option as a date, or exit 2."""
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        err.print(f"{name} must be a date like 2022-01-06, not {value!r}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for the Parquet files.")],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    since: Annotated[str | None, typer.Option("--since", help="First event day.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last event day.")] = None,
+) -> None:
+    """Export articles and mentions (by event day) plus entities and stories as Parquet."""
+    from warehouse.export import export_parquet
+
+    first, last = _day_arg(since, "--since"), _day_arg(until, "--until")
+    settings = _settings(config, db)
+    with _open_read_only(settings) as wh:
+        counts = export_parquet(wh.conn, out_dir, since=first, until=last)
+    table = Table(title=f"Parquet export to {out_dir}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in counts.items():
+        table.add_row(name, str(rows))
+    console.print(table)
+
+
+@app.command()
+def report(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "data/reports/report.html"
+    ),
+    days: Annotated[int, typer.Option("--days", "-d", min=1, help="Window in days.")] = 30,
+    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
+    png: Annotated[
+        Path | None, typer.Option("--png", help="Also write each chart as PNG here.")
+    ] = None,
+) -> None:
+    """Write a self-contained HTML trend report (works offline), and PNGs if asked."""
+    from newswatch.report import write_report
+
+    settings = _settings(config, db)
+    with _open_read_only(settings) as wh:
+        path = write_report(wh.conn, out, days=days, topic=topic, png_dir=png)
+    console.print(f"report: {path}", highlight=False)
+    if png is not None:
+        console.print(f"charts: {png}", highlight=False)
 
 
 def main() -> None:

@@ -33,6 +33,7 @@ from extractors.stories import StoryDecision, StoryInput
 from extractors.urls import ArticleUrl, article_url, canonical_url
 from newswatch import stories
 from newswatch.settings import ArchiveSource, FeedSource, PollSettings, Settings, Source
+from warehouse.snapshot import publish_if_due
 from warehouse.store import (
     ArticleRecord,
     ErrorRecord,
@@ -801,6 +802,7 @@ def run_once(
             raise
         summary.seconds = time.monotonic() - started
         wh.finish_run(summary.run_id, "completed", dict(summary.counts), summary.seconds)
+        publish_if_due(wh, settings)  # logs and carries on if it cannot
     return summary
 
 

@@ -439,6 +439,19 @@ class PollSettings(_Model):
         return self
 
 
+class AnalystSettings(_Model):
+    """The read-only copy analysts query while newswatch writes (docs/warehouse.md)."""
+
+    # Publish a snapshot after each run; analyst commands read it when it exists.
+    snapshot: bool = True
+    # None: beside the warehouse, `<db name>-analyst.duckdb` (data/newswatch-analyst.duckdb).
+    snapshot_path: Path | None = None
+    # A run ending sooner than this after the last publish does not publish again (0: every
+    # run publishes, so the snapshot is never behind; raise it when a very large warehouse
+    # takes seconds to copy and runs come every few seconds).
+    min_interval_seconds: float = Field(0.0, ge=0)
+
+
 class Settings(_Model):
     """Everything a newswatch run needs."""
 
@@ -454,6 +467,7 @@ class Settings(_Model):
     poll: PollSettings = PollSettings()
     stories: StorySettings = StorySettings()
     stream: StreamSettings = StreamSettings()
+    analyst: AnalystSettings = AnalystSettings()
 
     @field_validator("sources", mode="before")
     @classmethod

@@ -24,6 +24,7 @@ from extractors.fetch import Fetcher
 from newswatch import pipeline
 from newswatch import stories as story_step
 from newswatch.settings import Settings
+from warehouse.snapshot import publish_if_due
 from warehouse.store import LoadBatch, Warehouse, utcnow
 
 
@@ -259,5 +260,6 @@ def load(settings: Settings, run_id: str, record_paths: list[str]) -> dict[str, 
         )
         summary.seconds = time.time() - started
         wh.finish_run(run_id, "completed", dict(summary.counts), summary.seconds)
+        publish_if_due(wh, settings)  # logs and carries on if it cannot
     _remove(folder)
     return dict(summary.counts)

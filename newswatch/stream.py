@@ -8,6 +8,7 @@ from typing import Any
 
 from newswatch.pipeline import RunSummary, run_once
 from newswatch.settings import Settings
+from warehouse.snapshot import publish_if_due
 from warehouse.store import Warehouse
 
 log = logging.getLogger("newswatch.stream")
@@ -52,6 +53,7 @@ def run_event(
     # Deliveries that were retried or held (channel down) get another chance at the end.
     with Warehouse(settings.db_path) as wh:
         alert(wh)
+        publish_if_due(wh, settings)  # logs and carries on if it cannot
     log.info(
         "event run %s: %s new items, %d alerts raised, %d delivered",
         summary.run_id,

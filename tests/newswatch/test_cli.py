@@ -157,3 +157,72 @@ def test_every_sql_example_in_the_warehouse_docs_runs(loaded):
             assert isinstance(rows, list)
         top = con.execute(blocks[0]).fetchall()
         assert top[0][0] in {"Collective Security Treaty Organization", "Kazakhstan"}
+
+
+def test_sql_command_formats_and_bad_sql(loaded, offline_config):
+    db, _ = loaded
+    base = ("--config", str(offline_config), "--db", str(db))
+    proc = newswatch("sql", "SELECT count(*) AS n FROM articles", *base)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"│\s*14\s*│", proc.stdout)
+    proc = newswatch(
+        "sql", "SELECT name FROM entities ORDER BY name", "--format", "csv", "--limit", "2", *base
+    )
+    assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 3
+    proc = newswatch("sql", "SELECT 1 AS one", "-f", "json", *base)
+    assert proc.returncode == 0 and '"one": 1' in proc.stdout
+    proc = newswatch("sql", "SELEKT nope", *base)
+    assert proc.returncode == 2 and "SQL error" in proc.stderr
+    proc = newswatch("sql", "DELETE FROM articles", *base)
+    assert proc.returncode == 2 and "only SELECT" in proc.stderr
+
+
+def test_sql_prompt_reads_until_semicolon(loaded, offline_config):
+    db, _ = loaded
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newswatch",
+            "sql",
+            "--config",
+            str(offline_config),
+            "--db",
+            str(db),
+            "-f",
+            "csv",
+        ],
+        input="SELECT count(*)\nAS n FROM articles;\nSELEKT;\n.quit\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "n\n14\n" in proc.stdout and "SQL error" in proc.stderr
+
+
+def test_trend_export_and_report_commands(loaded, offline_config, tmp_path):
+    db, _ = loaded
+    base = ("--config", str(offline_config), "--db", str(db))
+    proc = newswatch("trend", "kassym-jomart tokayev", "--days", "20", *base)
+    assert proc.returncode == 0, proc.stderr
+    assert "Kassym-Jomart Tokayev (PERSON)" in proc.stdout and "2022-01-07" in proc.stdout
+    assert newswatch("trend", "Nobody At All", *base).returncode == 2
+
+    proc = newswatch("export", str(tmp_path / "pq"), *base)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"articles\s*│\s*14\b", proc.stdout)
+    with duckdb.connect() as con:
+        n = con.execute(
+            f"SELECT count(*) FROM read_parquet('{tmp_path}/pq/articles/*/*.parquet', "
+            "hive_partitioning=true)"
+        ).fetchone()[0]
+    assert n == 14
+    assert newswatch("export", str(tmp_path / "pq"), "--since", "Jan 6", *base).returncode == 2
+
+    out = tmp_path / "r" / "report.html"
+    proc = newswatch("report", "--out", str(out), "--topic", "csto", *base)
+    assert proc.returncode == 0, proc.stderr
+    assert "Top entities: stories per day" in out.read_text(encoding="utf-8")

@@ -1,0 +1,34 @@
+"""The HTML report: one self-contained file with the four charts, and PNGs when asked."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from newswatch.report import TITLES, write_report
+
+from ..warehouse.test_trends import build
+
+
+def test_report_is_self_contained_with_all_charts_and_pngs(tmp_path):
+    db = build(tmp_path / "nw.duckdb")
+    out = tmp_path / "reports" / "report.html"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert write_report(con, out, days=10, png_dir=tmp_path / "png") == out
+    html = out.read_text(encoding="utf-8")
+    for title in TITLES.values():
+        assert title in html
+    assert "cdn.jsdelivr" not in html
+    assert not re.search(r"<script[^>]+src=[\"']https?:", html)
+    assert "vegaEmbed" in html
+    pngs = sorted(p.name for p in (tmp_path / "png").iterdir())
+    assert pngs == ["cooccurrence.png", "rising.png", "sources.png", "trend.png"]
+    assert all((tmp_path / "png" / p).read_bytes()[:4] == b"\x89PNG" for p in pngs)
+
+
+def test_report_from_a_path_with_an_empty_window_still_renders(tmp_path):
+    db = build(tmp_path / "nw.duckdb")
+    out = write_report(db, tmp_path / "r.html", days=1, topic="nope")
+    html = out.read_text(encoding="utf-8")
+    assert "no entities in this window" in html and TITLES["sources"] in html
