@@ -132,7 +132,7 @@ def reindex(wh: Warehouse, settings: StorySettings) -> int:
                 if d.buckets:
                     conn.execute(
                         QUERIES["insert_story_buckets"],
-                        [list(d.buckets), d.article_key, now.date()],
+                        [list(d.buckets), [d.article_key] * len(d.buckets), now.date()],
                     )
             touched = sorted({d.story_key for d in decisions} | {d.article_key for d in decisions})
             conn.execute(QUERIES["refresh_stories"], [now, touched])

@@ -339,32 +339,39 @@ class Warehouse:
         with self.transaction() as conn:
             keys = [a.article_key for a in batch.articles]
             existing = {r[0] for r in conn.execute(QUERIES["existing_articles"], [keys]).fetchall()}
-            fresh = [a for a in batch.articles if a.article_key not in existing]
+            # One record per key (the first), so each bulk insert has unique keys.
+            fresh = list(
+                {
+                    a.article_key: a
+                    for a in reversed(batch.articles)
+                    if a.article_key not in existing
+                }.values()
+            )[::-1]
             ids = {(n, lbl): entity_id(n, lbl) for a in fresh for (n, lbl) in a.mentions}
             known = {
                 r[0]
                 for r in conn.execute(QUERIES["existing_entities"], [list(ids.values())]).fetchall()
             }
             new_entities = [(eid, n, lbl) for (n, lbl), eid in ids.items() if eid not in known]
+            # Each table is written with one statement of column lists: DuckDB runs executemany
+            # row by row, which made a 200-article load take seconds instead of a tenth of one.
             if fresh:
-                conn.executemany(
-                    QUERIES["insert_article"], [_article_row(a, batch.run_id) for a in fresh]
+                conn.execute(
+                    QUERIES["insert_article"],
+                    _columns([_article_row(a, batch.run_id) for a in fresh], 18),
                 )
-                conn.executemany(
-                    QUERIES["insert_topic_match"],
-                    [
-                        (a.article_key, t, list(terms))
-                        for a in fresh
-                        for t, terms in a.topics.items()
-                    ],
-                )
+                topics = [
+                    (a.article_key, t, list(terms)) for a in fresh for t, terms in a.topics.items()
+                ]
+                if topics:
+                    conn.execute(QUERIES["insert_topic_match"], _columns(topics, 3))
             if new_entities:
-                conn.executemany(QUERIES["insert_entity"], new_entities)
+                conn.execute(QUERIES["insert_entity"], _columns(new_entities, 3))
             mention_rows = [
                 (a.article_key, ids[key], count) for a in fresh for key, count in a.mentions.items()
             ]
             if mention_rows:
-                conn.executemany(QUERIES["insert_mention"], mention_rows)
+                conn.execute(QUERIES["insert_mention"], _columns(mention_rows, 3))
             # After the batch's own mentions: an exact copy's original may be in this batch.
             copied = sum(
                 self._copy_mentions(conn, a.article_key, a.mentions_from)
@@ -432,12 +439,9 @@ class Warehouse:
         conn: duckdb.DuckDBPyConnection, fresh: Sequence[ArticleRecord], now: datetime
     ) -> None:
         """Store new articles' LSH buckets and refresh the stories they joined or opened."""
-        for a in fresh:
-            if a.story_buckets:
-                conn.execute(
-                    QUERIES["insert_story_buckets"],
-                    [list(a.story_buckets), a.article_key, now.date()],
-                )
+        buckets = [(b, a.article_key) for a in fresh for b in a.story_buckets]
+        if buckets:
+            conn.execute(QUERIES["insert_story_buckets"], [*_columns(buckets, 2), now.date()])
         stories = sorted({a.story_key or a.article_key for a in fresh})
         if stories:
             conn.execute(QUERIES["refresh_stories"], [now, stories])
@@ -518,6 +522,11 @@ class Warehouse:
                 QUERIES["upsert_source_failure"],
                 [poll.name, poll.kind, poll.location, now, poll.error, now],
             )
+
+
+def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Rows as one list per column: the parameters of a bulk `unnest` insert."""
+    return [[r[i] for r in rows] for i in range(width)]
 
 
 def _article_row(a: ArticleRecord, run_id: str) -> tuple[Any, ...]:

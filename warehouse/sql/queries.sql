@@ -53,10 +53,17 @@ ON CONFLICT (url_key) DO UPDATE SET
 SELECT article_key FROM articles WHERE article_key IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: insert_article
+-- Bulk: one list per column (article_key ... copy_score), one statement per batch.
 INSERT INTO articles (article_key, url, canonical_url, source, site, title, text, published,
                       fetched_at, language, content_hash, words, run_id, story_key, text_hash,
                       copy_of, copy_kind, copy_score)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+SELECT * FROM (
+    SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+           unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::TIMESTAMP[]),
+           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]),
+           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]))
 ON CONFLICT (article_key) DO NOTHING;
 
 -- name: stories_of
@@ -80,7 +87,9 @@ SELECT article_key, story_key, title, text FROM articles
 WHERE article_key IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: insert_story_buckets
-INSERT INTO story_index (bucket, article_key, day) SELECT unnest(?::BIGINT[]), ?, ?;
+-- Bulk: (buckets, their article keys, day).
+INSERT INTO story_index (bucket, article_key, day)
+SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[]), ?;
 
 -- name: copy_mentions
 -- An exact copy takes its original's entities instead of running NER again (copy, original).
@@ -136,18 +145,24 @@ WHERE story_key IN (SELECT unnest(?::VARCHAR[]))
   AND story_key NOT IN (SELECT story_key FROM articles WHERE story_key IS NOT NULL);
 
 -- name: insert_topic_match
-INSERT INTO topic_matches (article_key, topic, terms) VALUES (?, ?, ?)
+-- Bulk: (article keys, topics, term lists).
+INSERT INTO topic_matches (article_key, topic, terms)
+SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[][]))
 ON CONFLICT (article_key, topic) DO NOTHING;
 
 -- name: existing_entities
 SELECT entity_id FROM entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: insert_entity
-INSERT INTO entities (entity_id, name, label) VALUES (?, ?, ?)
+-- Bulk: (entity ids, names, labels).
+INSERT INTO entities (entity_id, name, label)
+SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
 ON CONFLICT (entity_id) DO NOTHING;
 
 -- name: insert_mention
-INSERT INTO mentions (article_key, entity_id, count) VALUES (?, ?, ?)
+-- Bulk: (article keys, entity ids, counts).
+INSERT INTO mentions (article_key, entity_id, count)
+SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]))
 ON CONFLICT (article_key, entity_id) DO NOTHING;
 
 -- name: record_error
