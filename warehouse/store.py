@@ -380,28 +380,33 @@ class Warehouse:
             )
             self._index_stories(conn, fresh, now)
             # Site-line counts grow only with articles new to the warehouse, so re-runs are no-ops.
-            line_rows = [(a.site, h, line) for a in fresh if a.site for h, line in a.site_lines]
-            if line_rows:
-                conn.executemany(QUERIES["add_site_line"], line_rows)
+            # A line repeated by several articles of the batch counts once per article.
+            lines: dict[tuple[str, str], list[Any]] = {}
+            for a in fresh:
+                for h, line in a.site_lines if a.site else ():
+                    lines.setdefault((a.site or "", h), [0, line])[0] += 1
+            if lines:
+                rows = [(site, h, n, line) for (site, h), (n, line) in lines.items()]
+                conn.execute(QUERIES["add_site_line"], _columns(rows, 4))
             if batch.outcomes:
-                conn.executemany(
-                    QUERIES["upsert_seen_item"],
-                    [
-                        (
-                            o.url_key,
-                            o.url,
-                            o.source,
-                            o.guid,
-                            o.title,
-                            now,
-                            now,
-                            o.status,
-                            o.reason,
-                            o.article_key,
-                        )
-                        for o in batch.outcomes
-                    ],
-                )
+                # The last outcome of a URL in the batch stands, as if applied in order.
+                latest = {o.url_key: o for o in batch.outcomes}
+                seen = [
+                    (
+                        o.url_key,
+                        o.url,
+                        o.source,
+                        o.guid,
+                        o.title,
+                        now,
+                        now,
+                        o.status,
+                        o.reason,
+                        o.article_key,
+                    )
+                    for o in latest.values()
+                ]
+                conn.execute(QUERIES["upsert_seen_item"], _columns(seen, 10))
                 done = [o.url_key for o in batch.outcomes if o.status != "failed"]
                 if done:
                     conn.execute(QUERIES["resolve_errors"], [now, done])

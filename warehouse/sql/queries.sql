@@ -39,9 +39,15 @@ WHERE url_key IN (SELECT unnest(?::VARCHAR[]))
   AND (status NOT IN ('failed', 'blocked') OR attempts >= ?);
 
 -- name: upsert_seen_item
+-- Bulk, one list per column (url_key, url, source, guid, title, first_seen, last_attempt,
+-- status, reason, article_key); one row per url_key.
 INSERT INTO seen_items AS s (url_key, url, source, guid, title, first_seen, last_attempt, status,
                              attempts, reason, article_key)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+SELECT k, u, src, g, ti, fs, la, st, 1, r, ak
+FROM (SELECT unnest(?::VARCHAR[]) AS k, unnest(?::VARCHAR[]) AS u, unnest(?::VARCHAR[]) AS src,
+             unnest(?::VARCHAR[]) AS g, unnest(?::VARCHAR[]) AS ti,
+             unnest(?::TIMESTAMP[]) AS fs, unnest(?::TIMESTAMP[]) AS la,
+             unnest(?::VARCHAR[]) AS st, unnest(?::VARCHAR[]) AS r, unnest(?::VARCHAR[]) AS ak)
 ON CONFLICT (url_key) DO UPDATE SET
     last_attempt = excluded.last_attempt,
     status = excluded.status,
@@ -187,8 +193,11 @@ SELECT line_hash, articles FROM site_lines
 WHERE site = ? AND line_hash IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: add_site_line
-INSERT INTO site_lines AS l (site, line_hash, articles, sample) VALUES (?, ?, 1, ?)
-ON CONFLICT (site, line_hash) DO UPDATE SET articles = l.articles + 1;
+-- Bulk: (sites, line hashes, article counts, samples); one row per (site, line hash).
+INSERT INTO site_lines AS l (site, line_hash, articles, sample)
+SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]),
+                      unnest(?::VARCHAR[]))
+ON CONFLICT (site, line_hash) DO UPDATE SET articles = l.articles + excluded.articles;
 
 -- name: start_run
 INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running');
