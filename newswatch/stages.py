@@ -214,13 +214,13 @@ def extract(
     data = _load(processed_path)
     fs, path = fsspec.core.url_to_fs(_sibling(processed_path, "stories"))
     decisions = _load(_sibling(processed_path, "stories")) if fs.exists(path) else None
-    if data["matched"] and not all(d.reuses_entities or d.stored for d in decisions or []):
+    # Without story decisions (a batch staged before the stories step existed) NER runs on all.
+    needs_ner = decisions is None or any(not (d.reuses_entities or d.stored) for d in decisions)
+    if data["matched"] and needs_ner:
         extractor = extractor or pipeline.entity_extractor(settings)
-    mentions = (
-        pipeline.extract_mentions(data["matched"], extractor, decisions)
-        if data["matched"] and extractor is not None
-        else [[] for _ in data["matched"]]
-    )
+        mentions = pipeline.extract_mentions(data["matched"], extractor, decisions)
+    else:
+        mentions = [[] for _ in data["matched"]]
     records, stored = pipeline.to_records(data["matched"], mentions, decisions)
     out = {
         "records": records,

@@ -60,3 +60,22 @@ def test_window_from_params():
 
     assert w.admits(datetime(2022, 1, 6, 0, 1)) and not w.admits(datetime(2022, 1, 5, 23, 59))
     assert not w.admits(None)
+
+
+def test_a_batch_staged_without_story_decisions_still_gets_ner(tmp_path):
+    # Regression: with no stories file beside a batch, extract used to skip NER entirely when
+    # it had to load the model itself.
+    base = load_settings(env={})
+    archive = [s for s in base.sources if isinstance(s, ArchiveSource)]
+    settings = base.model_copy(
+        update={
+            "sources": archive,
+            "db_path": tmp_path / "nw.duckdb",
+            "airflow": AirflowSettings(staging_dir=str(tmp_path / "staging"), batch_size=20),
+        }
+    )
+    names = stages.prepare(settings, "run-1")
+    [batch] = stages.select(settings, "run-1", [stages.poll(settings, "run-1", n) for n in names])
+    records = stages._load(stages.extract(settings, stages.process(settings, "run-1", batch)))
+    assert len(records["records"]) == 14
+    assert all(r.mentions for r in records["records"])
