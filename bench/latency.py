@@ -19,10 +19,8 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,17 +30,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from bench.live_first_alert import free_port, live_command
 from bench.newsgen import Report, generate_reports, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 3
-
-
-def free_port() -> int:
-    """A port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class FeedSite:
@@ -217,16 +209,7 @@ def measure(mode: str, items: int, seed: int, gap: tuple[float, float]) -> dict[
     port, log_port = free_port(), free_port()
     started = time.monotonic()
     proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("newswatch")),
-            "live",
-            "--port",
-            str(port),
-            "--log-port",
-            str(log_port),
-            "--airflow-home",
-            str(work / "airflow_home"),
-        ],
+        live_command(work, port, log_port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

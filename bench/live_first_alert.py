@@ -27,6 +27,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def live_command(work: Path, port: int, log_port: int) -> list[str]:
+    """`newswatch live` on these ports with its Airflow home under `work`."""
+    return [
+        str(Path(sys.executable).with_name("newswatch")),
+        "live",
+        "--port",
+        str(port),
+        "--log-port",
+        str(log_port),
+        "--airflow-home",
+        str(work / "airflow_home"),
+    ]
+
+
 def main() -> None:
     """Measure and print."""
     work = Path(tempfile.mkdtemp(prefix="nw-live-"))
@@ -42,16 +56,7 @@ def main() -> None:
     before = alerts.read_text(encoding="utf-8").count("\n") if alerts.exists() else 0
     start = time.monotonic()
     proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("newswatch")),
-            "live",
-            "--port",
-            str(port),
-            "--log-port",
-            str(log_port),
-            "--airflow-home",
-            str(work / "airflow_home"),
-        ],
+        live_command(work, port, log_port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
