@@ -225,8 +225,8 @@ def trends(
             err.print(str(exc.args[0]), highlight=False)
             raise typer.Exit(2) from None
     with _open_read_only(settings) as wh:
-        top = wh.query_dicts("top_entities", [days, topic, topic, limit])
-        rising = wh.query_dicts("rising_entities", [topic, topic, days, days, limit])
+        top = wh.query_dicts("top_entities", [days, topic, limit])
+        rising = wh.query_dicts("rising_entities", [topic, days, days, limit])
     scope = f"topic {topic}" if topic else "all topics"
     table = Table(title=f"Top entities, last {days} days ({scope})")
     for col in ("entity", "label", "stories", "articles", "mentions", "first seen"):

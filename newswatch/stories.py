@@ -118,6 +118,9 @@ def reindex(wh: Warehouse, settings: StorySettings) -> int:
     while True:
         rows = wh.query("unindexed_articles", [_REINDEX_CHUNK])
         if not rows:
+            if total:
+                # Articles changed stories: the trend tables count stories by opening article.
+                wh.rebuild_trends()
             return total
         # Unindexed articles are not "stored" to the detector: drop their provisional story.
         inputs = [StoryInput(k, t, x) for k, t, x in rows]

@@ -13,23 +13,27 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 
 _SQL = resources.files("warehouse") / "sql"
 _NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
+# The migration that added the trend tables: crossing it fills them from the base tables.
+_TREND_TABLES_VERSION = 7
 
 
 class WarehouseError(Exception):
     """The warehouse file cannot be opened or used."""
 
 
-def _load_queries() -> dict[str, str]:
-    """Named queries from sql/queries.sql, split on `-- name:` markers."""
-    text = (_SQL / "queries.sql").read_text(encoding="utf-8")
+def _load_queries(filename: str = "queries.sql") -> dict[str, str]:
+    """Named queries from a file in sql/, split on `-- name:` markers."""
+    text = (_SQL / filename).read_text(encoding="utf-8")
     parts = _NAME.split(text)
     return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 QUERIES = _load_queries()
+TREND_SQL = _load_queries("trends_refresh.sql")
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -252,6 +256,22 @@ class Warehouse:
                 conn.execute(sql)
                 conn.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
         self.conn.execute((_SQL / "views.sql").read_text(encoding="utf-8"))
+        if 0 < current < _TREND_TABLES_VERSION <= self.schema_version():
+            self.rebuild_trends()
+
+    def rebuild_trends(self) -> None:
+        """Recompute the trend tables from articles, mentions and topics (one transaction)."""
+        with self.transaction() as conn:
+            for name in (
+                "rebuild_clear",
+                "rebuild_entity_hours",
+                "rebuild_entity_days",
+                "rebuild_story_entities",
+                "rebuild_source_hours",
+                "rebuild_first_seen",
+                "rebuild_entity_totals",
+            ):
+                conn.execute(TREND_SQL[name])
 
     def query(self, name: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a named query and fetch all rows."""
@@ -371,14 +391,22 @@ class Warehouse:
                 (a.article_key, ids[key], count) for a in fresh for key, count in a.mentions.items()
             ]
             if mention_rows:
-                conn.execute(QUERIES["insert_mention"], _columns(mention_rows, 3))
+                # Only articles new to the warehouse get mentions here: no row can conflict.
+                names = ("article_key", "entity_id", "count")
+                with _staged(conn, "staged_mentions", names, mention_rows, {"count": np.int32}):
+                    conn.execute(QUERIES["insert_mention"])
             # After the batch's own mentions: an exact copy's original may be in this batch.
-            copied = sum(
-                self._copy_mentions(conn, a.article_key, a.mentions_from)
+            copies = [
+                (a.article_key, a.mentions_from)
                 for a in fresh
                 if a.mentions_from and not a.mentions
-            )
+            ]
+            copied: list[tuple[str, str, int]] = []
+            if copies:
+                params = {"copies": [c for c, _ in copies], "originals": [o for _, o in copies]}
+                copied = conn.execute(QUERIES["copy_mentions"], params).fetchall()
             self._index_stories(conn, fresh, now)
+            self._add_trends(conn, fresh, [*mention_rows, *copied])
             # Site-line counts grow only with articles new to the warehouse, so re-runs are no-ops.
             # A line repeated by several articles of the batch counts once per article.
             lines: dict[tuple[str, str], list[Any]] = {}
@@ -431,13 +459,104 @@ class Warehouse:
                 )
             for poll in batch.polls:
                 self._record_poll(conn, poll, now)
-        return LoadStats(len(fresh), len(new_entities), len(mention_rows) + copied)
+        return LoadStats(len(fresh), len(new_entities), len(mention_rows) + len(copied))
 
     @staticmethod
-    def _copy_mentions(conn: duckdb.DuckDBPyConnection, copy: str, original: str) -> int:
-        """Give an exact copy its original's mentions; return how many rows were added."""
-        row = conn.execute(QUERIES["copy_mentions"], [copy, original]).fetchone()
-        return int(row[0]) if row else 0
+    def _add_trends(
+        conn: duckdb.DuckDBPyConnection,
+        fresh: Sequence[ArticleRecord],
+        mentions: Sequence[tuple[str, str, int]],
+    ) -> None:
+        """Add new articles' counts to the trend tables (see migration 007)."""
+        if not fresh:
+            return
+        by_key = {a.article_key: a for a in fresh}
+        hours = {k: _hour(_event_time(a)) for k, a in by_key.items()}
+        opens = {k: int((a.story_key or k) == k) for k, a in by_key.items()}
+        entity_cells: dict[tuple[str, str, datetime], list[int]] = {}
+        openers: dict[str, list[str]] = {}
+        firsts: dict[str, tuple[datetime, str]] = {}
+        for key, eid, count in mentions:
+            a = by_key[key]
+            for topic in ("", *a.topics):
+                cell = entity_cells.setdefault((topic, eid, hours[key]), [0, 0, 0])
+                cell[0] += 1
+                cell[1] += count
+                cell[2] += opens[key]
+            if opens[key]:
+                openers.setdefault(key, []).append(eid)
+            seen = (_event_time(a), key)
+            if eid not in firsts or seen < firsts[eid]:
+                firsts[eid] = seen
+        source_cells: dict[tuple[str, datetime], list[int]] = {}
+        for key, a in by_key.items():
+            cell = source_cells.setdefault((a.source, hours[key]), [0, 0])
+            cell[0] += 1
+            cell[1] += opens[key]
+        touched = sorted(set(hours.values()))
+        bounds = {"lo": touched[0], "hi": touched[-1], "hours": touched}
+        if entity_cells:
+            cells = [(*k, *v) for k, v in entity_cells.items()]
+            names = ("topic", "entity_id", "hour", "articles", "mentions", "stories")
+            ints = {n: np.int32 for n in names[3:]}
+            days = sorted({h.date() for h in touched})
+            day_bounds = {"lo": days[0], "hi": days[-1], "days": days}
+            with _staged(conn, "staged_entity_cells", names, cells, {"hour": "M8[us]", **ints}):
+                conn.execute(TREND_SQL["merge_entity_hours"], bounds)
+                conn.execute(TREND_SQL["replace_entity_hours"], bounds)
+                conn.execute(TREND_SQL["insert_merged_entity_hours"])
+                conn.execute(TREND_SQL["merge_entity_days"], day_bounds)
+                conn.execute(TREND_SQL["replace_entity_days"], day_bounds)
+                conn.execute(TREND_SQL["insert_merged_entity_days"])
+            totals: dict[str, list[int]] = {}
+            for (topic, eid, _), (n_articles, n_mentions, n_stories) in entity_cells.items():
+                if topic == "":
+                    t = totals.setdefault(eid, [0, 0, 0])
+                    t[0] += n_articles
+                    t[1] += n_mentions
+                    t[2] += n_stories
+            cols = _columns([(eid, *t) for eid, t in totals.items()], 4)
+            conn.execute(
+                TREND_SQL["add_entity_totals"],
+                {
+                    "entity_ids": cols[0],
+                    "articles": cols[1],
+                    "mentions": cols[2],
+                    "stories": cols[3],
+                },
+            )
+        if openers:
+            conn.execute(
+                TREND_SQL["insert_story_entities"],
+                {
+                    "story_keys": list(openers),
+                    "hours": [hours[k] for k in openers],
+                    "entity_lists": list(openers.values()),
+                },
+            )
+        if firsts:
+            conn.execute(
+                TREND_SQL["merge_first_seen"],
+                {
+                    "entity_ids": list(firsts),
+                    "times": [t for t, _ in firsts.values()],
+                    "article_keys": [k for _, k in firsts.values()],
+                },
+            )
+        cells = [(*k, *v) for k, v in source_cells.items()]
+        cols = _columns(cells, 4)
+        conn.execute(
+            TREND_SQL["merge_source_hours"],
+            {
+                **bounds,
+                "sources": cols[0],
+                "delta_hours": cols[1],
+                "articles": cols[2],
+                "stories": cols[3],
+            },
+        )
+        conn.execute(TREND_SQL["replace_source_hours"], bounds)
+        conn.execute(TREND_SQL["insert_merged_source_hours"])
 
     @staticmethod
     def _index_stories(
@@ -446,7 +565,9 @@ class Warehouse:
         """Store new articles' LSH buckets and refresh the stories they joined or opened."""
         buckets = [(b, a.article_key) for a in fresh for b in a.story_buckets]
         if buckets:
-            conn.execute(QUERIES["insert_story_buckets"], [*_columns(buckets, 2), now.date()])
+            names = ("bucket", "article_key")
+            with _staged(conn, "staged_buckets", names, buckets, {"bucket": np.int64}):
+                conn.execute(QUERIES["insert_staged_buckets"], [now.date()])
         stories = sorted({a.story_key or a.article_key for a in fresh})
         if stories:
             conn.execute(QUERIES["refresh_stories"], [now, stories])
@@ -527,6 +648,40 @@ class Warehouse:
                 QUERIES["upsert_source_failure"],
                 [poll.name, poll.kind, poll.location, now, poll.error, now],
             )
+
+
+@contextmanager
+def _staged(
+    conn: duckdb.DuckDBPyConnection,
+    name: str,
+    names: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    dtypes: dict[str, Any],
+) -> Iterator[None]:
+    """Expose rows to SQL as a relation `name` for one block. NumPy columns are scanned in
+    place, where list parameters cost DuckDB about 1.5 microseconds per value to convert."""
+    data = {
+        col: np.array([r[i] for r in rows], dtype=dtypes.get(col, object))
+        for i, col in enumerate(names)
+    }
+    conn.register(name, data)
+    try:
+        yield
+    finally:
+        conn.unregister(name)
+
+
+def _event_time(a: ArticleRecord) -> datetime:
+    """An article's event time, as the article_events view defines it (UTC, naive)."""
+    fetched = to_utc_naive(a.fetched_at)
+    published = to_utc_naive(a.published)
+    assert fetched is not None
+    return min(published, fetched) if published is not None else fetched
+
+
+def _hour(t: datetime) -> datetime:
+    """The hour a time falls in."""
+    return t.replace(minute=0, second=0, microsecond=0)
 
 
 def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:

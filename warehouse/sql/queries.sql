@@ -97,11 +97,22 @@ WHERE article_key IN (SELECT unnest(?::VARCHAR[]));
 INSERT INTO story_index (bucket, article_key, day)
 SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[]), ?;
 
+-- name: insert_staged_buckets
+-- From the relation `staged_buckets` (bucket, article_key) Warehouse.load registers; (day).
+INSERT INTO story_index (bucket, article_key, day)
+SELECT bucket, article_key, ? FROM staged_buckets;
+
 -- name: copy_mentions
--- An exact copy takes its original's entities instead of running NER again (copy, original).
+-- Exact copies take their originals' entities instead of running NER again
+-- (copies, originals); returns the rows added, which the trend counts need.
 INSERT INTO mentions (article_key, entity_id, count)
-SELECT ?, entity_id, count FROM mentions WHERE article_key = ?
-ON CONFLICT (article_key, entity_id) DO NOTHING;
+SELECT c.copy, m.entity_id, m.count
+FROM mentions m
+JOIN (SELECT unnest(CAST($copies AS VARCHAR[])) AS copy,
+             unnest(CAST($originals AS VARCHAR[])) AS original) c
+  ON m.article_key = c.original
+ON CONFLICT (article_key, entity_id) DO NOTHING
+RETURNING article_key, entity_id, count;
 
 -- name: refresh_stories
 -- Recompute the summary rows of these stories from their articles (idempotent).
@@ -160,16 +171,17 @@ ON CONFLICT (article_key, topic) DO NOTHING;
 SELECT entity_id FROM entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: insert_entity
--- Bulk: (entity ids, names, labels).
-INSERT INTO entities (entity_id, name, label)
-SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
+-- Bulk: (entity ids, names, labels); entity_no is the id read as a number.
+INSERT INTO entities (entity_id, name, label, entity_no)
+SELECT i, n, l, ('0x' || i)::UBIGINT
+FROM (SELECT unnest(?::VARCHAR[]) AS i, unnest(?::VARCHAR[]) AS n, unnest(?::VARCHAR[]) AS l)
 ON CONFLICT (entity_id) DO NOTHING;
 
 -- name: insert_mention
--- Bulk: (article keys, entity ids, counts).
+-- From the relation `staged_mentions` (article_key, entity_id, count) that Warehouse.load
+-- registers: the mentions of articles new to the warehouse, which no stored row can match.
 INSERT INTO mentions (article_key, entity_id, count)
-SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]))
-ON CONFLICT (article_key, entity_id) DO NOTHING;
+SELECT article_key, entity_id, count FROM staged_mentions;
 
 -- name: record_error
 INSERT INTO fetch_errors AS f (url_key, stage, url, source, reason, status_code, retryable,
@@ -209,45 +221,46 @@ UPDATE runs SET finished_at = ?, status = ?, sources_polled = ?, feed_errors = ?
 WHERE run_id = ?;
 
 -- name: top_entities
--- Top entities of the last N days before the newest event (optionally in one topic).
-WITH anchor AS (SELECT max(event_time) AS now FROM article_events)
-SELECT em.entity, em.label,
-       count(DISTINCT em.story_key) AS stories,
-       count(DISTINCT em.article_key) AS articles,
-       sum(em.count)::BIGINT AS mentions,
-       min(em.event_time) AS first_seen
-FROM entity_mentions em, anchor
-WHERE em.event_time > anchor.now - to_days(CAST(? AS INTEGER))
-  AND (CAST(? AS VARCHAR) IS NULL OR em.article_key IN (
-        SELECT article_key FROM topic_matches WHERE topic = ?))
-GROUP BY ALL
-ORDER BY stories DESC, articles DESC, mentions DESC, entity
+-- Top entities of the last N days (whole hours up to the newest; optionally one topic), from
+-- the trend tables: (days, topic, limit).
+WITH anchor AS (SELECT max(hour) - to_days(CAST(? AS INTEGER)) AS start FROM source_hours),
+counts AS (
+    SELECT h.entity_no,
+           sum(h.stories)::BIGINT AS stories,
+           sum(h.articles)::BIGINT AS articles,
+           sum(h.mentions)::BIGINT AS mentions
+    FROM entity_hours h, anchor
+    WHERE h.topic = coalesce(CAST(? AS VARCHAR), '') AND h.hour > anchor.start
+    GROUP BY h.entity_no
+)
+SELECT e.entity, e.label, c.stories, c.articles, c.mentions, e.first_seen
+FROM counts c
+JOIN entity_numbers e USING (entity_no)
+ORDER BY c.stories DESC, c.articles DESC, c.mentions DESC, e.entity
 LIMIT ?;
 
 -- name: rising_entities
 -- Stories in the last 24 h against the daily average of the N days before (optionally one
--- topic); stories, not articles, so that a report copied twenty times is not a trend.
-WITH anchor AS (SELECT max(event_time) AS now FROM article_events),
-scoped AS (
-    SELECT em.* FROM entity_mentions em
-    WHERE CAST(? AS VARCHAR) IS NULL OR em.article_key IN (
-        SELECT article_key FROM topic_matches WHERE topic = ?)
-),
+-- topic); stories, not articles, so that a report copied twenty times is not a trend:
+-- (topic, days, days, limit).
+WITH anchor AS (SELECT max(hour) AS now FROM source_hours),
 counts AS (
-    SELECT s.entity, s.label,
-           count(DISTINCT s.story_key) FILTER (
-               WHERE s.event_time > anchor.now - INTERVAL 24 HOUR) AS last_24h,
-           count(DISTINCT s.story_key) FILTER (
-               WHERE s.event_time <= anchor.now - INTERVAL 24 HOUR) AS before
-    FROM scoped s, anchor
-    WHERE s.event_time > anchor.now - INTERVAL 24 HOUR - to_days(CAST(? AS INTEGER))
-    GROUP BY ALL
+    SELECT h.entity_no,
+           coalesce(sum(h.stories) FILTER (
+               WHERE h.hour > anchor.now - INTERVAL 24 HOUR), 0) AS last_24h,
+           coalesce(sum(h.stories) FILTER (
+               WHERE h.hour <= anchor.now - INTERVAL 24 HOUR), 0) AS before
+    FROM entity_hours h, anchor
+    WHERE h.topic = coalesce(CAST(? AS VARCHAR), '')
+      AND h.hour > anchor.now - INTERVAL 24 HOUR - to_days(CAST(? AS INTEGER))
+    GROUP BY h.entity_no
 )
-SELECT entity, label, last_24h, before,
-       round((last_24h + 1) / (before / CAST(? AS DOUBLE) + 1), 2) AS ratio
-FROM counts
-WHERE last_24h > 0
-ORDER BY ratio DESC, last_24h DESC, entity
+SELECT e.entity, e.label, c.last_24h::BIGINT AS last_24h, c.before::BIGINT AS before,
+       round((c.last_24h + 1) / (c.before / CAST(? AS DOUBLE) + 1), 2) AS ratio
+FROM counts c
+JOIN entity_numbers e USING (entity_no)
+WHERE c.last_24h > 0
+ORDER BY ratio DESC, last_24h DESC, e.entity
 LIMIT ?;
 
 -- name: story_list

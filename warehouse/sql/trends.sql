@@ -1,19 +1,19 @@
 -- The trend API (warehouse/trends.py). Named `$parameters` only, never formatted values.
--- "Now" is the newest event time in the warehouse, so a backfilled archive trends like live
--- data. Every query narrows to the entity's ids and to the time window before joining the
--- big tables: an article's event time is never after its fetch time, so `fetched_at >= start`
--- is a safe extra filter that DuckDB can answer from zone maps without computing event times.
--- Counts in stories are distinct story keys: twenty copies of one report are one story.
+-- Every query reads the trend tables of migration 007 (entity_hours, story_entities,
+-- source_hours, entities.first_seen), never the mentions-to-articles join, so it costs the
+-- same at a million articles as at a thousand. Windows are whole hours: "now" is the newest
+-- hour holding an article (so a backfilled archive trends like live data), and "the last N
+-- days" is the N * 24 hours up to and including it.
+-- A story counts once, in the hour of the article that opened it, for each entity that
+-- article names; copies add articles and mentions but never stories.
 
 -- name: entity_series
 -- Per bucket ($by: 'day' | 'hour') of the last $days days: mentions, articles, stories of the
 -- entities named $entity (any label, case-insensitive); empty buckets are zeros.
 WITH ids AS (
-    SELECT entity_id FROM entities WHERE lower(name) = lower($entity)
+    SELECT entity_no FROM entities WHERE lower(name) = lower($entity)
 ),
-anchor AS (
-    SELECT max(coalesce(least(published, fetched_at), fetched_at)) AS now FROM articles
-),
+anchor AS (SELECT max(hour) AS now FROM source_hours),
 span AS (
     SELECT date_trunc($by, now - to_days(CAST($days AS INTEGER)))
                + CASE WHEN $by = 'hour' THEN INTERVAL 1 HOUR ELSE INTERVAL 1 DAY END AS start,
@@ -26,25 +26,28 @@ buckets AS (
     )) AS bucket
     FROM span
 ),
-hits AS (
-    SELECT date_trunc($by, coalesce(least(a.published, a.fetched_at), a.fetched_at)) AS bucket,
-           m.count,
-           m.article_key,
-           coalesce(a.story_key, a.article_key) AS story_key
-    FROM mentions m
-    JOIN articles a ON a.article_key = m.article_key
-    WHERE m.entity_id IN (SELECT entity_id FROM ids)
-      AND a.fetched_at >= (SELECT start FROM span)
-      AND coalesce(least(a.published, a.fetched_at), a.fetched_at) >= (SELECT start FROM span)
-      AND (CAST($topic AS VARCHAR) IS NULL OR m.article_key IN (
-            SELECT article_key FROM topic_matches WHERE topic = $topic))
+-- Day buckets read entity_days, hour buckets entity_hours; the other branch is empty.
+cells AS (
+    SELECT CAST(d.day AS TIMESTAMP) AS bucket, d.mentions, d.articles, d.stories
+    FROM entity_days d
+    WHERE $by = 'day'
+      AND d.topic = coalesce(CAST($topic AS VARCHAR), '')
+      AND d.entity_no IN (SELECT entity_no FROM ids)
+      AND d.day >= (SELECT CAST(start AS DATE) FROM span)
+    UNION ALL
+    SELECT h.hour, h.mentions, h.articles, h.stories
+    FROM entity_hours h
+    WHERE $by = 'hour'
+      AND h.topic = coalesce(CAST($topic AS VARCHAR), '')
+      AND h.entity_no IN (SELECT entity_no FROM ids)
+      AND h.hour >= (SELECT start FROM span)
 ),
 counts AS (
     SELECT bucket,
-           sum(count)::BIGINT AS mentions,
-           count(DISTINCT article_key) AS articles,
-           count(DISTINCT story_key) AS stories
-    FROM hits
+           sum(mentions)::BIGINT AS mentions,
+           sum(articles)::BIGINT AS articles,
+           sum(stories)::BIGINT AS stories
+    FROM cells
     GROUP BY bucket
 )
 SELECT b.bucket,
@@ -59,101 +62,61 @@ ORDER BY b.bucket;
 -- Stories in the last window ($window: 'day' | 'hour') against the average per window of the
 -- $baseline_days days before; ratio = (recent + 1) / (baseline_per_window + 1).
 WITH anchor AS (
-    SELECT max(coalesce(least(published, fetched_at), fetched_at)) AS now,
+    SELECT max(hour) AS now,
            CASE WHEN $window = 'hour' THEN INTERVAL 1 HOUR ELSE INTERVAL 1 DAY END AS w,
            CASE WHEN $window = 'hour' THEN 24.0 ELSE 1.0 END
                * CAST($baseline_days AS INTEGER) AS windows
-    FROM articles
-),
-recent_articles AS (
-    SELECT a.article_key,
-           coalesce(a.story_key, a.article_key) AS story_key,
-           coalesce(least(a.published, a.fetched_at), a.fetched_at) > anchor.now - anchor.w
-               AS is_recent
-    FROM articles a, anchor
-    WHERE a.fetched_at > anchor.now - anchor.w - to_days(CAST($baseline_days AS INTEGER))
-      AND coalesce(least(a.published, a.fetched_at), a.fetched_at)
-          > anchor.now - anchor.w - to_days(CAST($baseline_days AS INTEGER))
-      AND (CAST($topic AS VARCHAR) IS NULL OR a.article_key IN (
-            SELECT article_key FROM topic_matches WHERE topic = $topic))
+    FROM source_hours
 ),
 counts AS (
-    SELECT m.entity_id,
-           count(DISTINCT r.story_key) FILTER (WHERE r.is_recent) AS recent,
-           count(DISTINCT r.story_key) FILTER (WHERE NOT r.is_recent) AS baseline
-    FROM mentions m
-    JOIN recent_articles r ON r.article_key = m.article_key
-    GROUP BY m.entity_id
-    HAVING count(*) FILTER (WHERE r.is_recent) > 0
+    SELECT h.entity_no,
+           sum(h.stories) FILTER (WHERE h.hour > anchor.now - anchor.w) AS recent,
+           coalesce(sum(h.stories) FILTER (WHERE h.hour <= anchor.now - anchor.w), 0) AS baseline
+    FROM entity_hours h, anchor
+    WHERE h.topic = coalesce(CAST($topic AS VARCHAR), '')
+      AND h.hour > anchor.now - anchor.w - to_days(CAST($baseline_days AS INTEGER))
+    GROUP BY h.entity_no
+    HAVING sum(h.stories) FILTER (WHERE h.hour > anchor.now - anchor.w) > 0
+),
+ranked AS (
+    SELECT c.entity_no, c.recent, c.baseline,
+           round(c.baseline / anchor.windows, 2) AS baseline_per_window,
+           round((c.recent + 1) / (c.baseline / anchor.windows + 1), 2) AS ratio
+    FROM counts c, anchor
+    -- Ties at the cut are settled by name below, so keep every tie of the last place.
+    QUALIFY rank() OVER (ORDER BY ratio DESC, c.recent DESC) <= $limit
 )
-SELECT e.name AS entity,
-       e.label,
-       c.recent,
-       round(c.baseline / anchor.windows, 2) AS baseline_per_window,
-       round((c.recent + 1) / (c.baseline / anchor.windows + 1), 2) AS ratio
-FROM counts c
-JOIN entities e ON e.entity_id = c.entity_id, anchor
-ORDER BY ratio DESC, c.recent DESC, entity, e.label
+SELECT e.name AS entity, e.label, r.recent::BIGINT AS recent, r.baseline_per_window, r.ratio
+FROM ranked r
+JOIN entities e ON e.entity_no = r.entity_no
+ORDER BY r.ratio DESC, r.recent DESC, entity, e.label
 LIMIT $limit;
 
 -- name: cooccurring
--- Entities named in the same articles as $entity within the last $days days.
-WITH ids AS (
-    SELECT entity_id FROM entities WHERE lower(name) = lower($entity)
-),
-anchor AS (
-    SELECT max(coalesce(least(published, fetched_at), fetched_at))
-               - to_days(CAST($days AS INTEGER)) AS start
-    FROM articles
-),
-own AS (
-    SELECT DISTINCT a.article_key, coalesce(a.story_key, a.article_key) AS story_key
-    FROM mentions m
-    JOIN articles a ON a.article_key = m.article_key, anchor
-    WHERE m.entity_id IN (SELECT entity_id FROM ids)
-      AND a.fetched_at > anchor.start
-      AND coalesce(least(a.published, a.fetched_at), a.fetched_at) > anchor.start
-),
-pairs AS (
-    SELECT m.entity_id,
-           count(DISTINCT o.story_key) AS stories,
-           count(DISTINCT o.article_key) AS articles
-    FROM mentions m
-    JOIN own o ON o.article_key = m.article_key
-    WHERE m.entity_id NOT IN (SELECT entity_id FROM ids)
-    GROUP BY m.entity_id
-)
-SELECT e.name AS entity, e.label, p.stories, p.articles
-FROM pairs p
-JOIN entities e ON e.entity_id = p.entity_id
-ORDER BY p.stories DESC, p.articles DESC, entity, e.label
+-- Entities named by the opening articles of the stories that name $entity, in stories of the
+-- last $days days, by stories: the entity_partners table macro of views.sql.
+SELECT entity, label, stories
+FROM entity_partners($entity, $days)
 LIMIT $limit;
 
 -- name: source_volume
--- Articles and stories per bucket ($by) and source over the last $days days; every source
--- seen in the window gets every bucket (zeros included), so lines do not skip empty days.
-WITH anchor AS (
-    SELECT max(coalesce(least(published, fetched_at), fetched_at)) AS now FROM articles
-),
+-- Articles and stories (articles that opened one) per bucket ($by) and source over the last
+-- $days days; every source seen in the window gets every bucket (zeros included).
+WITH anchor AS (SELECT max(hour) AS now FROM source_hours),
 span AS (
     SELECT date_trunc($by, now - to_days(CAST($days AS INTEGER)))
                + CASE WHEN $by = 'hour' THEN INTERVAL 1 HOUR ELSE INTERVAL 1 DAY END AS start,
            date_trunc($by, now) AS stop
     FROM anchor
 ),
-recent AS (
-    SELECT date_trunc($by, coalesce(least(a.published, a.fetched_at), a.fetched_at)) AS bucket,
-           a.source,
-           a.article_key,
-           coalesce(a.story_key, a.article_key) AS story_key
-    FROM articles a, span
-    WHERE a.fetched_at >= span.start
-      AND coalesce(least(a.published, a.fetched_at), a.fetched_at) >= span.start
-),
 counts AS (
-    SELECT bucket, source, count(*) AS articles, count(DISTINCT story_key) AS stories
-    FROM recent
-    GROUP BY bucket, source
+    SELECT date_trunc($by, s.hour) AS bucket,
+           s.source,
+           sum(s.articles)::BIGINT AS articles,
+           sum(s.stories)::BIGINT AS stories
+    FROM source_hours s, span
+    WHERE s.hour >= span.start
+    GROUP BY ALL
 ),
 buckets AS (
     SELECT unnest(generate_series(
@@ -172,75 +135,67 @@ ORDER BY b.bucket, s.source;
 
 -- name: first_seen
 -- Entities whose first mention ever falls in the last $days days (labels: $labels, or NULL for
--- all), with the article that first named them. Only entities named in the window are
--- candidates, so the all-time minimum is computed for few entities.
+-- all), with the article that first named them.
 WITH anchor AS (
-    SELECT max(coalesce(least(published, fetched_at), fetched_at))
-               - to_days(CAST($days AS INTEGER)) AS start
-    FROM articles
-),
-candidates AS (
-    SELECT DISTINCT m.entity_id
-    FROM mentions m
-    JOIN articles a ON a.article_key = m.article_key, anchor
-    WHERE a.fetched_at > anchor.start
-      AND coalesce(least(a.published, a.fetched_at), a.fetched_at) > anchor.start
-),
-labelled AS (
-    SELECT e.entity_id, e.name, e.label
-    FROM entities e
-    WHERE e.entity_id IN (SELECT entity_id FROM candidates)
-      AND ($labels IS NULL OR e.label IN (SELECT unnest(CAST($labels AS VARCHAR[]))))
+    SELECT max(hour) - to_days(CAST($days AS INTEGER)) AS start FROM source_hours
 ),
 firsts AS (
-    SELECT m.entity_id,
-           min(coalesce(least(a.published, a.fetched_at), a.fetched_at)) AS first_seen,
-           arg_min(a.article_key,
-                   (coalesce(least(a.published, a.fetched_at), a.fetched_at), a.article_key))
-               AS article_key
-    FROM mentions m
-    JOIN articles a ON a.article_key = m.article_key
-    WHERE m.entity_id IN (SELECT entity_id FROM labelled)
-    GROUP BY m.entity_id
+    SELECT e.name, e.label, e.first_seen, e.first_article_key
+    FROM entities e, anchor
+    WHERE e.first_seen >= anchor.start + INTERVAL 1 HOUR
+      AND ($labels IS NULL OR e.label IN (SELECT unnest(CAST($labels AS VARCHAR[]))))
+    ORDER BY e.first_seen DESC, e.name, e.label
+    LIMIT $limit
 )
-SELECT l.name AS entity, l.label, f.first_seen, a.title, a.url
+SELECT f.name AS entity, f.label, f.first_seen, a.title, a.url
 FROM firsts f
-JOIN labelled l ON l.entity_id = f.entity_id
-JOIN articles a ON a.article_key = f.article_key, anchor
-WHERE f.first_seen > anchor.start
-ORDER BY f.first_seen DESC, entity, l.label
-LIMIT $limit;
+LEFT JOIN articles a ON a.article_key = f.first_article_key
+ORDER BY f.first_seen DESC, entity, f.label;
 
 -- name: entity_names
 -- The stored names of the entities matching $entity case-insensitively (for messages).
 SELECT name, label FROM entities WHERE lower(name) = lower($entity) ORDER BY label;
 
 -- name: top_entities
--- The entities named in the most stories in the last $days days (optionally one $topic).
-WITH anchor AS (
-    SELECT max(coalesce(least(published, fetched_at), fetched_at))
-               - to_days(CAST($days AS INTEGER)) AS start
-    FROM articles
+-- The entities named in the most stories in the last $days days (optionally one $topic). The
+-- whole days inside the window are read from entity_days, the hours at its two ends from
+-- entity_hours, so a 30-day window reads 29 day rows and at most 47 hour rows per entity.
+WITH bounds AS (
+    SELECT max(hour) - to_days(CAST($days AS INTEGER)) AS start,
+           CAST(max(hour) - to_days(CAST($days AS INTEGER)) AS DATE) + 1 AS first_day,
+           CAST(max(hour) AS DATE) AS today
+    FROM source_hours
 ),
-recent AS (
-    SELECT a.article_key, coalesce(a.story_key, a.article_key) AS story_key
-    FROM articles a, anchor
-    WHERE a.fetched_at > anchor.start
-      AND coalesce(least(a.published, a.fetched_at), a.fetched_at) > anchor.start
-      AND (CAST($topic AS VARCHAR) IS NULL OR a.article_key IN (
-            SELECT article_key FROM topic_matches WHERE topic = $topic))
+cells AS (
+    SELECT d.entity_no, d.stories, d.articles, d.mentions
+    FROM entity_days d, bounds b
+    WHERE d.topic = coalesce(CAST($topic AS VARCHAR), '')
+      AND d.day >= b.first_day AND d.day < b.today
+    UNION ALL
+    SELECT h.entity_no, h.stories, h.articles, h.mentions
+    FROM entity_hours h, bounds b
+    WHERE h.topic = coalesce(CAST($topic AS VARCHAR), '')
+      AND h.hour > b.start AND h.hour < CAST(least(b.first_day, b.today) AS TIMESTAMP)
+    UNION ALL
+    SELECT h.entity_no, h.stories, h.articles, h.mentions
+    FROM entity_hours h, bounds b
+    WHERE h.topic = coalesce(CAST($topic AS VARCHAR), '')
+      AND h.hour > b.start AND h.hour >= CAST(b.today AS TIMESTAMP)
 ),
 counts AS (
-    SELECT m.entity_id,
-           count(DISTINCT r.story_key) AS stories,
-           count(*) AS articles,
-           sum(m.count)::BIGINT AS mentions
-    FROM mentions m
-    JOIN recent r ON r.article_key = m.article_key
-    GROUP BY m.entity_id
+    SELECT entity_no,
+           sum(stories)::BIGINT AS stories,
+           sum(articles)::BIGINT AS articles,
+           sum(mentions)::BIGINT AS mentions
+    FROM cells
+    GROUP BY entity_no
+),
+ranked AS (
+    SELECT * FROM counts
+    QUALIFY rank() OVER (ORDER BY stories DESC, articles DESC, mentions DESC) <= $limit
 )
-SELECT e.name AS entity, e.label, c.stories, c.articles, c.mentions
-FROM counts c
-JOIN entities e ON e.entity_id = c.entity_id
-ORDER BY c.stories DESC, c.articles DESC, c.mentions DESC, entity, e.label
+SELECT e.name AS entity, e.label, r.stories, r.articles, r.mentions
+FROM ranked r
+JOIN entities e ON e.entity_no = r.entity_no
+ORDER BY r.stories DESC, r.articles DESC, r.mentions DESC, entity, e.label
 LIMIT $limit;

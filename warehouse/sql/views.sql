@@ -28,76 +28,126 @@ FROM mentions m
 JOIN entities e USING (entity_id)
 JOIN article_events ae USING (article_key);
 
+-- The views below read the trend tables (migration 007), kept at load: a story counts once,
+-- in the hour of the article that opened it, for each entity that article names; copies add
+-- articles and mentions but never stories.
+CREATE OR REPLACE VIEW entity_numbers AS
+SELECT entity_no, entity_id, name AS entity, label,
+       first_seen, first_article_key
+FROM entities;
+
 CREATE OR REPLACE VIEW entity_daily AS
-SELECT entity,
-       label,
-       CAST(event_time AS DATE) AS day,
-       sum(count)::BIGINT AS mentions,
-       count(DISTINCT article_key) AS articles,
-       count(DISTINCT story_key) AS stories
-FROM entity_mentions
-GROUP BY ALL;
+SELECT e.entity,
+       e.label,
+       d.day,
+       d.mentions::BIGINT AS mentions,
+       d.articles::BIGINT AS articles,
+       d.stories::BIGINT AS stories
+FROM entity_days d
+JOIN entity_numbers e USING (entity_no)
+WHERE d.topic = '';
 
 CREATE OR REPLACE VIEW topic_entity_daily AS
-SELECT tm.topic,
-       em.entity,
-       em.label,
-       CAST(em.event_time AS DATE) AS day,
-       sum(em.count)::BIGINT AS mentions,
-       count(DISTINCT em.article_key) AS articles,
-       count(DISTINCT em.story_key) AS stories
-FROM entity_mentions em
-JOIN topic_matches tm USING (article_key)
-GROUP BY ALL;
+SELECT d.topic,
+       e.entity,
+       e.label,
+       d.day,
+       d.mentions::BIGINT AS mentions,
+       d.articles::BIGINT AS articles,
+       d.stories::BIGINT AS stories
+FROM entity_days d
+JOIN entity_numbers e USING (entity_no)
+WHERE d.topic <> '';
 
 CREATE OR REPLACE VIEW entity_first_seen AS
-SELECT entity,
+SELECT name AS entity,
        label,
-       min(event_time) AS first_seen,
-       arg_min(article_key, event_time) AS first_article_key,
-       count(DISTINCT article_key) AS articles,
-       count(DISTINCT story_key) AS stories,
-       sum(count)::BIGINT AS mentions
-FROM entity_mentions
-GROUP BY ALL;
+       first_seen,
+       first_article_key,
+       total_articles AS articles,
+       total_stories AS stories,
+       total_mentions AS mentions
+FROM entities
+WHERE first_seen IS NOT NULL;
 
--- "Now" is the newest event in the warehouse, so a backfilled archive trends like live data.
+-- "Now" is the newest hour holding an article, so a backfilled archive trends like live data.
 -- Counted in stories: twenty copies of one report are one piece of news.
 CREATE OR REPLACE VIEW rising_entities AS
-WITH anchor AS (SELECT max(event_time) AS now FROM article_events),
+WITH anchor AS (SELECT max(hour) AS now FROM source_hours),
 counts AS (
-    SELECT em.entity,
-           em.label,
-           count(DISTINCT em.story_key) FILTER (
-               WHERE em.event_time > anchor.now - INTERVAL 24 HOUR) AS last_24h,
-           count(DISTINCT em.story_key) FILTER (
-               WHERE em.event_time <= anchor.now - INTERVAL 24 HOUR
-                 AND em.event_time > anchor.now - INTERVAL 8 DAY) AS previous_7d
-    FROM entity_mentions em, anchor
-    WHERE em.event_time > anchor.now - INTERVAL 8 DAY
-    GROUP BY ALL
+    SELECT h.entity_no,
+           coalesce(sum(h.stories) FILTER (
+               WHERE h.hour > anchor.now - INTERVAL 24 HOUR), 0)::BIGINT AS last_24h,
+           coalesce(sum(h.stories) FILTER (
+               WHERE h.hour <= anchor.now - INTERVAL 24 HOUR), 0)::BIGINT AS previous_7d
+    FROM entity_hours h, anchor
+    WHERE h.topic = '' AND h.hour > anchor.now - INTERVAL 8 DAY
+    GROUP BY h.entity_no
 )
-SELECT entity,
-       label,
-       last_24h,
-       previous_7d,
-       round(previous_7d / 7.0, 2) AS baseline_per_day,
-       round((last_24h + 1) / (previous_7d / 7.0 + 1), 2) AS ratio
-FROM counts
-WHERE last_24h > 0
-ORDER BY ratio DESC, last_24h DESC, entity;
+SELECT e.entity,
+       e.label,
+       c.last_24h,
+       c.previous_7d,
+       round(c.previous_7d / 7.0, 2) AS baseline_per_day,
+       round((c.last_24h + 1) / (c.previous_7d / 7.0 + 1), 2) AS ratio
+FROM counts c
+JOIN entity_numbers e USING (entity_no)
+WHERE c.last_24h > 0
+ORDER BY ratio DESC, last_24h DESC, e.entity;
 
+-- Pairs of entities named by the same story-opening article, by stories, each pair both ways
+-- round. It is every pair ever: for one entity, entity_partners below is far cheaper.
 CREATE OR REPLACE VIEW cooccurrence AS
-SELECT a.entity AS entity_a,
-       a.label AS label_a,
-       b.entity AS entity_b,
-       b.label AS label_b,
-       count(DISTINCT a.article_key) AS articles,
-       count(DISTINCT a.story_key) AS stories
-FROM entity_mentions a
-JOIN entity_mentions b
-  ON a.article_key = b.article_key AND a.entity_id < b.entity_id
-GROUP BY ALL;
+WITH pairs AS (
+    SELECT a, b, count(*) AS stories, min(se.hour) AS first_hour, max(se.hour) AS last_hour
+    FROM story_entities se, unnest(se.entity_nos) AS ua(a), unnest(se.entity_nos) AS ub(b)
+    WHERE a <> b
+    GROUP BY a, b
+)
+SELECT ea.entity AS entity_a,
+       ea.label AS label_a,
+       eb.entity AS entity_b,
+       eb.label AS label_b,
+       p.stories,
+       p.first_hour,
+       p.last_hour
+FROM pairs p
+JOIN entity_numbers ea ON ea.entity_no = p.a
+JOIN entity_numbers eb ON eb.entity_no = p.b;
+
+-- The partners of one entity in the stories of the last `days` days, as a table function:
+-- SELECT * FROM entity_partners('Collective Security Treaty Organization', 30). Names match
+-- case-insensitively, under any label. list_contains on one or two ids is ten times faster
+-- than list_has_any on a list, so the usual case (one or two labels) takes that path.
+CREATE OR REPLACE MACRO entity_partners(entity_name, days) AS TABLE
+WITH ids AS (
+    SELECT entity_no FROM entity_numbers WHERE lower(entity) = lower(entity_name)
+),
+k AS (
+    SELECT min(entity_no) AS a, max(entity_no) AS b, count(*) AS n, list(entity_no) AS all_ids
+    FROM ids
+),
+anchor AS (
+    SELECT (SELECT max(hour) FROM source_hours) - to_days(CAST(days AS INTEGER)) AS start
+),
+own AS (
+    SELECT se.entity_nos
+    FROM story_entities se, k, anchor
+    WHERE se.hour > anchor.start
+      AND CASE WHEN k.n <= 2
+               THEN list_contains(se.entity_nos, k.a) OR list_contains(se.entity_nos, k.b)
+               ELSE list_has_any(se.entity_nos, k.all_ids) END
+),
+pairs AS (
+    SELECT partner AS entity_no, count(*) AS stories
+    FROM (SELECT unnest(entity_nos) AS partner FROM own)
+    WHERE partner NOT IN (SELECT entity_no FROM ids)
+    GROUP BY partner
+)
+SELECT e.entity, e.label, p.stories
+FROM pairs p
+JOIN entity_numbers e USING (entity_no)
+ORDER BY p.stories DESC, e.entity, e.label;
 
 -- Stories with their copies, newest first: what the monitor saw of each report.
 CREATE OR REPLACE VIEW story_overview AS
