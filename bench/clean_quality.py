@@ -45,6 +45,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "favor_recall": {"favor_recall": True},
     "fast (no fallback)": {"fast": True},
     "precision, no tables": {"favor_precision": True, "include_tables": False},
+    "precision, fast": {"favor_precision": True, "fast": True},
 }
 
 

@@ -33,7 +33,7 @@ GENERATE = [
     (
         "entities",
         """
-        INSERT INTO entities
+        INSERT INTO entities (entity_id, name, label)
         SELECT substr(md5('e' || i), 1, 16),
                'Entity ' || lpad(i::VARCHAR, 5, '0'),
                ['PERSON', 'ORG', 'GPE', 'LOC', 'NORP', 'EVENT'][1 + i % 6]
@@ -66,6 +66,18 @@ GENERATE = [
                md5('a' || i), 120, 'gen', md5('s' || blk || '-' || sub), md5('t' || i),
                NULL, NULL, NULL
         FROM b
+        """,
+    ),
+    (
+        # A story's key is the key of its first article, as extractors.stories assigns it.
+        "story openers",
+        """
+        UPDATE articles SET story_key = f.first
+        FROM (
+            SELECT story_key, arg_min(article_key, (fetched_at, article_key)) AS first
+            FROM articles GROUP BY story_key
+        ) AS f
+        WHERE articles.story_key = f.story_key
         """,
     ),
     (
@@ -110,6 +122,9 @@ def generate(db: Path, articles: int, mentions_per: int, entities: int) -> float
                 sql.format(articles=articles, per=mentions_per, entities=entities, start=START)
             )
             print(f"  {name:<14}{time.perf_counter() - t:>7.1f} s", flush=True)
+        t = time.perf_counter()
+        wh.rebuild_trends()  # what a migration or a story re-index runs
+        print(f"  {'trend tables':<14}{time.perf_counter() - t:>7.1f} s (rebuild_trends)")
         wh.conn.execute("CHECKPOINT")
     return time.perf_counter() - t0
 
@@ -144,11 +159,9 @@ def cases(wh: Warehouse, hot: str, mid: str) -> dict[str, Callable[[], Any]]:
         return lambda: conn.execute(text, params or []).fetchall()
 
     out: dict[str, Callable[[], Any]] = {
-        "query top_entities (7 d, top 20)": sql(QUERIES["top_entities"], [7, None, None, 20]),
-        "query top_entities (topic, 7 d)": sql(QUERIES["top_entities"], [7, "bench", "bench", 20]),
-        "query rising_entities (7 d, top 20)": sql(
-            QUERIES["rising_entities"], [None, None, 7, 7, 20]
-        ),
+        "query top_entities (7 d, top 20)": sql(QUERIES["top_entities"], [7, None, 20]),
+        "query top_entities (topic, 7 d)": sql(QUERIES["top_entities"], [7, "bench", 20]),
+        "query rising_entities (7 d, top 20)": sql(QUERIES["rising_entities"], [None, 7, 7, 20]),
         "view entity_daily (hot entity)": sql(
             "SELECT * FROM entity_daily WHERE entity = ? ORDER BY day", [hot]
         ),
@@ -157,14 +170,16 @@ def cases(wh: Warehouse, hot: str, mid: str) -> dict[str, Callable[[], Any]]:
         ),
         "view rising_entities (top 20)": sql("SELECT * FROM rising_entities LIMIT 20"),
         "view cooccurrence (hot entity)": sql(
-            "SELECT * FROM cooccurrence WHERE entity_a = ? OR entity_b = ? "
-            "ORDER BY stories DESC LIMIT 20",
-            [hot, hot],
+            "SELECT * FROM cooccurrence WHERE entity_a = ? ORDER BY stories DESC LIMIT 20", [hot]
         ),
         "view cooccurrence (mid entity)": sql(
-            "SELECT * FROM cooccurrence WHERE entity_a = ? OR entity_b = ? "
-            "ORDER BY stories DESC LIMIT 20",
-            [mid, mid],
+            "SELECT * FROM cooccurrence WHERE entity_a = ? ORDER BY stories DESC LIMIT 20", [mid]
+        ),
+        "macro entity_partners (hot, 30 d)": sql(
+            "SELECT * FROM entity_partners(?, 30) LIMIT 20", [hot]
+        ),
+        "macro entity_partners (mid, 30 d)": sql(
+            "SELECT * FROM entity_partners(?, 30) LIMIT 20", [mid]
         ),
         "view entity_first_seen (latest 50)": sql(
             "SELECT * FROM entity_first_seen ORDER BY first_seen DESC LIMIT 50"
@@ -178,7 +193,16 @@ def cases(wh: Warehouse, hot: str, mid: str) -> dict[str, Callable[[], Any]]:
     calls: dict[str, Callable[[], Any]] = {
         "trends.entity_series (hot, day, 30 d)": lambda: trends.entity_series(conn, hot),
         "trends.entity_series (mid, day, 30 d)": lambda: trends.entity_series(conn, mid),
+        "trends.entity_series (hot, hour, 7 d)": lambda: trends.entity_series(
+            conn, hot, by="hour", days=7
+        ),
+        "trends.entity_series (hot, topic, 30 d)": lambda: trends.entity_series(
+            conn, hot, topic="bench"
+        ),
         "trends.rising (day, 7 d)": lambda: trends.rising(conn),
+        "trends.rising (hour, 1 d)": lambda: trends.rising(conn, window="hour", baseline_days=1),
+        "trends.top_entities (7 d, 20)": lambda: trends.top_entities(conn, days=7),
+        "trends.top_entities (topic, 30 d)": lambda: trends.top_entities(conn, topic="bench"),
         "trends.cooccurring (hot, 30 d)": lambda: trends.cooccurring(conn, hot),
         "trends.cooccurring (mid, 30 d)": lambda: trends.cooccurring(conn, mid),
         "trends.source_volume (day, 30 d)": lambda: trends.source_volume(conn),
@@ -210,10 +234,21 @@ def main() -> None:
         print(f"generation: {took:.1f} s")
     else:
         print(f"using cached {args.db} (--regenerate to rebuild)")
+    t0 = time.perf_counter()
     with Warehouse(args.db) as wh:
+        print(f"opened (migrations included) in {time.perf_counter() - t0:.1f} s")
         counts = {
             t: wh.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
-            for t in ("articles", "mentions", "entities", "stories", "topic_matches")
+            for t in (
+                "articles",
+                "mentions",
+                "entities",
+                "stories",
+                "topic_matches",
+                "entity_hours",
+                "story_entities",
+                "source_hours",
+            )
         }
         print(", ".join(f"{t} {n:,}" for t, n in counts.items()))
         print(f"file size {args.db.stat().st_size / 2**20:,.0f} MiB")

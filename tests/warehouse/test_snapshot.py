@@ -121,6 +121,9 @@ def test_snapshot_holds_tables_views_and_its_freshness(tmp_path):
         assert {"entity_daily", "rising_entities", "story_overview", "cooccurrence"} <= views
         # All 30 articles are on one day: one row per entity.
         assert con.execute("SELECT count(*) FROM entity_daily").fetchone() == (len(NAMES),)
+        # The table macro the trend API's co-occurrence runs on comes along too.
+        partners = con.execute("SELECT * FROM entity_partners(?, 30)", [NAMES[0][0]]).fetchall()
+        assert partners and all(name != NAMES[0][0] for name, _, _ in partners)
         published, source, articles = con.execute(
             "SELECT published_at, source_path, articles FROM snapshot_info"
         ).fetchone()
