@@ -175,11 +175,14 @@ def cases(wh: Warehouse, hot: str, mid: str) -> dict[str, Callable[[], Any]]:
         "view cooccurrence (mid entity)": sql(
             "SELECT * FROM cooccurrence WHERE entity_a = ? ORDER BY stories DESC LIMIT 20", [mid]
         ),
-        "macro entity_partners (hot, 30 d)": sql(
-            "SELECT * FROM entity_partners(?, 30) LIMIT 20", [hot]
+        "macro entity_partners (hot, 30 d, all)": sql(
+            "SELECT * FROM entity_partners(?, 30)", [hot]
         ),
-        "macro entity_partners (mid, 30 d)": sql(
-            "SELECT * FROM entity_partners(?, 30) LIMIT 20", [mid]
+        "macro entity_partners (hot, 30 d, top 20)": sql(
+            "SELECT * FROM entity_partners(?, 30, top := 20)", [hot]
+        ),
+        "macro entity_partners (mid, 30 d, top 20)": sql(
+            "SELECT * FROM entity_partners(?, 30, top := 20)", [mid]
         ),
         "view entity_first_seen (latest 50)": sql(
             "SELECT * FROM entity_first_seen ORDER BY first_seen DESC LIMIT 50"

@@ -96,7 +96,7 @@ LIMIT $limit;
 -- Entities named by the opening articles of the stories that name $entity, in stories of the
 -- last $days days, by stories: the entity_partners table macro of views.sql.
 SELECT entity, label, stories
-FROM entity_partners($entity, $days)
+FROM entity_partners($entity, $days, top := $limit)
 LIMIT $limit;
 
 -- name: source_volume

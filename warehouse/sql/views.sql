@@ -116,10 +116,11 @@ JOIN entity_numbers ea ON ea.entity_no = p.a
 JOIN entity_numbers eb ON eb.entity_no = p.b;
 
 -- The partners of one entity in the stories of the last `days` days, as a table function:
--- SELECT * FROM entity_partners('Collective Security Treaty Organization', 30). Names match
+-- SELECT * FROM entity_partners('Collective Security Treaty Organization', 30), or with
+-- `top := 20` for the first 20 (and their ties). Names match
 -- case-insensitively, under any label. list_contains on one or two ids is ten times faster
 -- than list_has_any on a list, so the usual case (one or two labels) takes that path.
-CREATE OR REPLACE MACRO entity_partners(entity_name, days) AS TABLE
+CREATE OR REPLACE MACRO entity_partners(entity_name, days, top := NULL) AS TABLE
 WITH ids AS (
     SELECT entity_no FROM entity_numbers WHERE lower(entity) = lower(entity_name)
 ),
@@ -143,6 +144,8 @@ pairs AS (
     FROM (SELECT unnest(entity_nos) AS partner FROM own)
     WHERE partner NOT IN (SELECT entity_no FROM ids)
     GROUP BY partner
+    -- With `top`, only the partners ranked within it (ties kept) are named and sorted.
+    QUALIFY top IS NULL OR rank() OVER (ORDER BY stories DESC) <= top
 )
 SELECT e.entity, e.label, p.stories
 FROM pairs p
