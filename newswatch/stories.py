@@ -132,11 +132,8 @@ def reindex(wh: Warehouse, settings: StorySettings) -> int:
                     QUERIES["set_article_story"],
                     [d.story_key, d.text_hash, d.copy_of, d.kind, d.score, d.article_key],
                 )
-                if d.buckets:
-                    conn.execute(
-                        QUERIES["insert_story_buckets"],
-                        [list(d.buckets), [d.article_key] * len(d.buckets), now.date()],
-                    )
+            buckets = [(b, d.article_key) for d in decisions for b in d.buckets]
+            Warehouse.add_story_buckets(conn, buckets, now.date())
             touched = sorted({d.story_key for d in decisions} | {d.article_key for d in decisions})
             conn.execute(QUERIES["refresh_stories"], [now, touched])
             conn.execute(QUERIES["drop_empty_stories"], [touched])

@@ -471,21 +471,21 @@ class Warehouse:
         if not fresh:
             return
         by_key = {a.article_key: a for a in fresh}
-        hours = {k: _hour(_event_time(a)) for k, a in by_key.items()}
+        times = {k: _event_time(a) for k, a in by_key.items()}
+        hours = {k: _hour(t) for k, t in times.items()}
         opens = {k: int((a.story_key or k) == k) for k, a in by_key.items()}
         entity_cells: dict[tuple[str, str, datetime], list[int]] = {}
         openers: dict[str, list[str]] = {}
         firsts: dict[str, tuple[datetime, str]] = {}
         for key, eid, count in mentions:
-            a = by_key[key]
-            for topic in ("", *a.topics):
+            for topic in ("", *by_key[key].topics):
                 cell = entity_cells.setdefault((topic, eid, hours[key]), [0, 0, 0])
                 cell[0] += 1
                 cell[1] += count
                 cell[2] += opens[key]
             if opens[key]:
                 openers.setdefault(key, []).append(eid)
-            seen = (_event_time(a), key)
+            seen = (times[key], key)
             if eid not in firsts or seen < firsts[eid]:
                 firsts[eid] = seen
         source_cells: dict[tuple[str, datetime], list[int]] = {}
@@ -494,20 +494,16 @@ class Warehouse:
             cell[0] += 1
             cell[1] += opens[key]
         touched = sorted(set(hours.values()))
-        bounds = {"lo": touched[0], "hi": touched[-1], "hours": touched}
+        days = sorted({h.date() for h in touched})
+        by_hour = {"lo": touched[0], "hi": touched[-1], "hours": touched}
+        by_day = {"lo": days[0], "hi": days[-1], "days": days}
         if entity_cells:
-            cells = [(*k, *v) for k, v in entity_cells.items()]
             names = ("topic", "entity_id", "hour", "articles", "mentions", "stories")
-            ints = {n: np.int32 for n in names[3:]}
-            days = sorted({h.date() for h in touched})
-            day_bounds = {"lo": days[0], "hi": days[-1], "days": days}
-            with _staged(conn, "staged_entity_cells", names, cells, {"hour": "M8[us]", **ints}):
-                conn.execute(TREND_SQL["merge_entity_hours"], bounds)
-                conn.execute(TREND_SQL["replace_entity_hours"], bounds)
-                conn.execute(TREND_SQL["insert_merged_entity_hours"])
-                conn.execute(TREND_SQL["merge_entity_days"], day_bounds)
-                conn.execute(TREND_SQL["replace_entity_days"], day_bounds)
-                conn.execute(TREND_SQL["insert_merged_entity_days"])
+            rows = [(*k, *v) for k, v in entity_cells.items()]
+            types = {"hour": "M8[us]", **{n: np.int32 for n in names[3:]}}
+            with _staged(conn, "staged_entity_cells", names, rows, types):
+                _merge_cells(conn, "entity_hours", by_hour)
+                _merge_cells(conn, "entity_days", by_day)
             totals: dict[str, list[int]] = {}
             for (topic, eid, _), (n_articles, n_mentions, n_stories) in entity_cells.items():
                 if topic == "":
@@ -543,20 +539,21 @@ class Warehouse:
                     "article_keys": [k for _, k in firsts.values()],
                 },
             )
-        cells = [(*k, *v) for k, v in source_cells.items()]
-        cols = _columns(cells, 4)
-        conn.execute(
-            TREND_SQL["merge_source_hours"],
-            {
-                **bounds,
-                "sources": cols[0],
-                "delta_hours": cols[1],
-                "articles": cols[2],
-                "stories": cols[3],
-            },
-        )
-        conn.execute(TREND_SQL["replace_source_hours"], bounds)
-        conn.execute(TREND_SQL["insert_merged_source_hours"])
+        source_names = ("source", "hour", "articles", "stories")
+        rows = [(*k, *v) for k, v in source_cells.items()]
+        types = {"hour": "M8[us]", "articles": np.int32, "stories": np.int32}
+        with _staged(conn, "staged_source_cells", source_names, rows, types):
+            _merge_cells(conn, "source_hours", by_hour)
+
+    @staticmethod
+    def add_story_buckets(
+        conn: duckdb.DuckDBPyConnection, buckets: Sequence[tuple[int, str]], day: date
+    ) -> None:
+        """Index (LSH bucket, article key) pairs, as of a day, in one statement."""
+        if buckets:
+            names = ("bucket", "article_key")
+            with _staged(conn, "staged_buckets", names, buckets, {"bucket": np.int64}):
+                conn.execute(QUERIES["insert_staged_buckets"], [day])
 
     @staticmethod
     def _index_stories(
@@ -564,10 +561,7 @@ class Warehouse:
     ) -> None:
         """Store new articles' LSH buckets and refresh the stories they joined or opened."""
         buckets = [(b, a.article_key) for a in fresh for b in a.story_buckets]
-        if buckets:
-            names = ("bucket", "article_key")
-            with _staged(conn, "staged_buckets", names, buckets, {"bucket": np.int64}):
-                conn.execute(QUERIES["insert_staged_buckets"], [now.date()])
+        Warehouse.add_story_buckets(conn, buckets, now.date())
         stories = sorted({a.story_key or a.article_key for a in fresh})
         if stories:
             conn.execute(QUERIES["refresh_stories"], [now, stories])
@@ -669,6 +663,14 @@ def _staged(
         yield
     finally:
         conn.unregister(name)
+
+
+def _merge_cells(conn: duckdb.DuckDBPyConnection, table: str, bounds: dict[str, Any]) -> None:
+    """Add a batch's staged cells to a trend table: the rows of the hours or days it touches
+    are summed with the cells in a temporary table, deleted, and written back once each."""
+    conn.execute(TREND_SQL[f"merge_{table}"], bounds)
+    conn.execute(TREND_SQL[f"replace_{table}"], bounds)
+    conn.execute(TREND_SQL[f"insert_merged_{table}"])
 
 
 def _event_time(a: ArticleRecord) -> datetime:

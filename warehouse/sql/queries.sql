@@ -92,13 +92,9 @@ WHERE day >= ? AND bucket IN (SELECT unnest(?::BIGINT[]));
 SELECT article_key, story_key, title, text FROM articles
 WHERE article_key IN (SELECT unnest(?::VARCHAR[]));
 
--- name: insert_story_buckets
--- Bulk: (buckets, their article keys, day).
-INSERT INTO story_index (bucket, article_key, day)
-SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[]), ?;
-
 -- name: insert_staged_buckets
--- From the relation `staged_buckets` (bucket, article_key) Warehouse.load registers; (day).
+-- From the relation `staged_buckets` (bucket, article_key) that Warehouse.add_story_buckets
+-- registers; (day).
 INSERT INTO story_index (bucket, article_key, day)
 SELECT bucket, article_key, ? FROM staged_buckets;
 

@@ -57,6 +57,7 @@ WHERE day BETWEEN $lo AND $hi AND list_contains(CAST($days AS DATE[]), day);
 INSERT INTO entity_days SELECT * FROM merged_entity_days ORDER BY day;
 
 -- name: merge_source_hours
+-- From the relation `staged_source_cells` (source, hour, articles, stories).
 CREATE OR REPLACE TEMP TABLE merged_source_hours AS
 SELECT source, hour, sum(articles)::INTEGER AS articles, sum(stories)::INTEGER AS stories
 FROM (
@@ -64,10 +65,7 @@ FROM (
     FROM source_hours
     WHERE hour BETWEEN $lo AND $hi AND list_contains(CAST($hours AS TIMESTAMP[]), hour)
     UNION ALL
-    SELECT unnest(CAST($sources AS VARCHAR[])),
-           unnest(CAST($delta_hours AS TIMESTAMP[])),
-           unnest(CAST($articles AS INTEGER[])),
-           unnest(CAST($stories AS INTEGER[]))
+    SELECT source, CAST(hour AS TIMESTAMP), articles, stories FROM staged_source_cells
 )
 GROUP BY ALL;
 
