@@ -225,3 +225,32 @@ def test_entity_partners_macro_agrees_with_the_api(tmp_path):
                 (PUTIN[0], 1),
             ]
         )
+
+
+def test_entity_partners_top_cuts_after_ties(tmp_path):
+    from warehouse import trends
+
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.load(
+            LoadBatch(
+                "r",
+                articles=[
+                    article("x1", T0, {CSTO: 1, TOKAYEV: 1, ALMATY: 1}),
+                    article("x2", T0 + timedelta(hours=1), {CSTO: 1, TOKAYEV: 1}),
+                    article("x3", T0 + timedelta(hours=2), {CSTO: 1, PUTIN: 1}),
+                ],
+            )
+        )
+        sql = "SELECT entity, stories FROM entity_partners(?, 30, top := ?)"
+        assert wh.conn.execute(sql, [CSTO[0], 1]).fetchall() == [(TOKAYEV[0], 2)]
+        # Almaty and Putin tie for second place: top := 2 keeps both.
+        assert wh.conn.execute(sql, [CSTO[0], 2]).fetchall() == [
+            (TOKAYEV[0], 2),
+            (ALMATY[0], 1),
+            (PUTIN[0], 1),
+        ]
+        assert len(wh.conn.execute(sql, [CSTO[0], None]).fetchall()) == 3
+        assert [r["entity"] for r in trends.cooccurring(wh.conn, CSTO[0], limit=2)] == [
+            TOKAYEV[0],
+            ALMATY[0],
+        ]
