@@ -11,7 +11,7 @@ from __future__ import annotations
 import pickle
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -231,8 +231,25 @@ def extract(
     return _dump(out, _sibling(processed_path, "records"))
 
 
+def _load_groups(record_paths: list[str], articles: int) -> Iterator[list[dict[str, Any]]]:
+    """The staged record batches, read one by one and grouped until a group holds at least
+    `articles` articles (the last group may hold fewer)."""
+    group: list[dict[str, Any]] = []
+    count = 0
+    for path in record_paths:
+        data = _load(path)
+        group.append(data)
+        count += len(data["records"])
+        if count >= articles:
+            yield group
+            group, count = [], 0
+    if group:
+        yield group
+
+
 def load(settings: Settings, run_id: str, record_paths: list[str]) -> dict[str, int]:
-    """Load every batch in one transaction each, record the run, clear the staging folder."""
+    """Load the batches, several per transaction (a load's cost is mostly per statement, not
+    per row), record the run, clear the staging folder."""
     folder = run_dir(settings, run_id)
     selected = _load(f"{folder}/selected.pkl")
     started = _load(f"{folder}/states.pkl")["started"]
@@ -240,18 +257,17 @@ def load(settings: Settings, run_id: str, record_paths: list[str]) -> dict[str, 
     summary = pipeline.RunSummary(run_id=run_id)
     pipeline.count_polls(polls, summary)
     with Warehouse(settings.db_path) as wh:
-        for path in record_paths:
-            data = _load(path)
+        for group in _load_groups(record_paths, settings.airflow.load_articles):
             stats = wh.load(
                 LoadBatch(
                     run_id,
-                    articles=data["records"],
-                    outcomes=data["outcomes"],
-                    errors=data["errors"],
+                    articles=[r for d in group for r in d["records"]],
+                    outcomes=[o for d in group for o in d["outcomes"]],
+                    errors=[e for d in group for e in d["errors"]],
                 )
             )
-            summary.add("fetched", data["fetched"])
-            pipeline.count_outcomes(data["outcomes"], stats, summary)
+            summary.add("fetched", sum(d["fetched"] for d in group))
+            pipeline.count_outcomes([o for d in group for o in d["outcomes"]], stats, summary)
         # Sources are marked as read only after their items are in (see pipeline._run).
         wh.load(
             LoadBatch(

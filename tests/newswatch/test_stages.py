@@ -79,3 +79,49 @@ def test_a_batch_staged_without_story_decisions_still_gets_ner(tmp_path):
     records = stages._load(stages.extract(settings, stages.process(settings, "run-1", batch)))
     assert len(records["records"]) == 14
     assert all(r.mentions for r in records["records"])
+
+
+def _staged_run(settings, extractor) -> dict[str, int]:
+    names = stages.prepare(settings, "run-1")
+    batches = stages.select(settings, "run-1", [stages.poll(settings, "run-1", n) for n in names])
+    processed = stages.stories(settings, [stages.process(settings, "run-1", b) for b in batches])
+    return stages.load(
+        settings, "run-1", [stages.extract(settings, p, extractor) for p in processed]
+    )
+
+
+def test_loading_batches_together_stores_what_loading_them_one_by_one_does(tmp_path):
+    base = load_settings(env={})
+    archive = [s for s in base.sources if isinstance(s, ArchiveSource)]
+    extractor = EntityExtractor(base.nlp, [e for t in base.topics for e in t.gazetteer])
+    tables = {}
+    for per_load in (1, 7, 2000):  # one batch per transaction, two batches, all at once
+        settings = base.model_copy(
+            update={
+                "sources": archive,
+                "db_path": tmp_path / f"nw-{per_load}.duckdb",
+                "airflow": AirflowSettings(
+                    staging_dir=str(tmp_path / f"staging-{per_load}"),
+                    batch_size=4,
+                    load_articles=per_load,
+                ),
+            }
+        )
+        counts = _staged_run(settings, extractor)
+        assert counts["stored"] == 14 and counts["offtopic"] == 3 and counts["fetched"] == 17
+        with Warehouse(settings.db_path) as wh:
+            tables[per_load] = {
+                "counts": {k: v for k, v in counts.items() if k != "seconds"},
+                **{
+                    t: sorted(wh.conn.execute(f"SELECT {cols} FROM {t}").fetchall())
+                    for t, cols in {
+                        "articles": "article_key, story_key, text_hash, title",
+                        "mentions": "article_key, entity_id, count",
+                        "entity_hours": "topic, entity_no, hour, articles, mentions, stories",
+                        "stories": "story_key, articles",
+                        "seen_items": "url_key, status, attempts, article_key",
+                    }.items()
+                },
+            }
+    assert tables[1] == tables[7] == tables[2000]
+    assert len(tables[1]["mentions"]) > 100
