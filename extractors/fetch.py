@@ -11,11 +11,13 @@ charset is wrong.
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 import math
 import random
 import re
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -100,15 +102,22 @@ class _Outcome:
     retry_after: float | None = None
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: loading the CA bundle takes ~50 ms, and a
+    Fetcher is made per task (per batch of 50 pages)."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class _GuardedTransport(httpx.HTTPTransport):
     """httpx's transport over a connection pool whose every TCP connect passes `guard`."""
 
     def __init__(self, guard: NetGuard) -> None:
-        super().__init__(trust_env=False)
+        super().__init__(verify=_ssl_context(), trust_env=False)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         # httpx has no public hook for the network backend; its pool is replaced wholesale.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_ssl_context(),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
