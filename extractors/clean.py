@@ -25,6 +25,7 @@ log = logging.getLogger("newswatch.clean")
 BLOCKED_PREFIX = "blocked: "
 # Beyond this, a "page" is a dump or an attack; lxml time and memory grow with it.
 MAX_HTML_CHARS = 8_000_000
+_FAILED = "extraction failed: "
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,11 @@ class CleanOutcome:
 
     article: CleanArticle | None
     reason: str | None = None
+
+    @property
+    def reason_is_failure(self) -> bool:
+        """Whether trafilatura raised (hostile markup), rather than found no article."""
+        return (self.reason or "").startswith(_FAILED)
 
 
 def _default_settings() -> CleanSettings:
@@ -79,8 +85,9 @@ def _parse_date(value: str | None) -> datetime | None:
 
 
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language, from its first few thousand characters."""
-    sample = text[:3000]
+    """ISO 639-1 code of the text's language, from its first thousand characters."""
+    # langid's cost grows with the sample; a thousand characters is far more than it needs.
+    sample = text[:1000]
     if len(sample.split()) < 5:
         return None
     lang, _score = py3langid.classify(sample)
@@ -103,6 +110,33 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
+def _extract(
+    html: str, url: str | None, settings: CleanSettings, *, fast: bool
+) -> tuple[Document, str | None, str] | CleanOutcome:
+    """trafilatura's document, title and filtered text, or why there is no article."""
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            fast=fast,
+            with_metadata=True,
+            favor_precision=settings.favor_precision,
+            include_comments=False,
+            include_tables=settings.include_tables,
+            include_images=False,
+            include_links=False,
+        )
+    except Exception as exc:  # trafilatura/lxml raise many types on hostile markup
+        return CleanOutcome(None, f"{_FAILED}{type(exc).__name__}: {exc}"[:300])
+    if not isinstance(doc, Document) or not doc.text:
+        return CleanOutcome(None, "not an article: no main text found")
+    title = normalise_lines(doc.title).replace("\n", " ") if doc.title else None
+    text = _drop_leading_title(phrase_filter(settings).strip(doc.text), title)
+    if len(text) < settings.min_chars:
+        return CleanOutcome(None, f"too short: {len(text)} characters after cleaning")
+    return doc, title, text
+
+
 def extract_article(
     html: str, url: str | None = None, settings: CleanSettings | None = None
 ) -> CleanOutcome:
@@ -115,25 +149,13 @@ def extract_article(
     blocked = detect_block(html)
     if blocked:
         return CleanOutcome(None, f"{BLOCKED_PREFIX}{blocked}")
-    try:
-        doc = trafilatura.bare_extraction(
-            html,
-            url=url,
-            with_metadata=True,
-            favor_precision=settings.favor_precision,
-            include_comments=False,
-            include_tables=settings.include_tables,
-            include_images=False,
-            include_links=False,
-        )
-    except Exception as exc:  # trafilatura/lxml raise many types on hostile markup
-        return CleanOutcome(None, f"extraction failed: {type(exc).__name__}: {exc}"[:300])
-    if not isinstance(doc, Document) or not doc.text:
-        return CleanOutcome(None, "not an article: no main text found")
-    title = normalise_lines(doc.title).replace("\n", " ") if doc.title else None
-    text = _drop_leading_title(phrase_filter(settings).strip(doc.text), title)
-    if len(text) < settings.min_chars:
-        return CleanOutcome(None, f"too short: {len(text)} characters after cleaning")
+    outcome = _extract(html, url, settings, fast=settings.fast)
+    if settings.fast and isinstance(outcome, CleanOutcome) and not outcome.reason_is_failure:
+        # The fallback extractors rescue pages the main one cannot read; worth it only then.
+        outcome = _extract(html, url, settings, fast=False)
+    if isinstance(outcome, CleanOutcome):
+        return outcome
+    doc, title, text = outcome
     article = CleanArticle(
         text=text,
         title=title or None,

@@ -66,3 +66,36 @@ def test_broken_and_hostile_html_never_raises():
         assert out.article is not None or out.reason
     huge = "<p>" + "word " * 2_000_000 + "</p>"
     assert extract_article(huge, None, settings).reason.startswith("page too large")
+
+
+def _span_page() -> str:
+    """A page whose text sits in bare spans: trafilatura's fast pass finds nothing in it."""
+    para = (
+        "Troops from the regional security bloc reached Almaty on the second day of the unrest, "
+        "and officials said the airport would reopen once the contingent had secured it. "
+    ) * 4
+    return f"<html><body><div><span>{para}</span><br><span>{para}</span></div></body></html>"
+
+
+def test_fast_pass_falls_back_to_the_full_extractors_when_it_finds_no_article():
+    from extractors.clean import _extract
+
+    clean = load_settings(env={}).clean
+    assert clean.fast
+    fast_only = _extract(_span_page(), None, clean, fast=True)
+    assert not isinstance(fast_only, tuple)  # the fast pass alone finds no article here
+    outcome = extract_article(_span_page(), "https://x.example/span", clean)
+    assert outcome.article is not None and "reached Almaty" in outcome.article.text
+
+
+def test_fast_and_full_extraction_agree_on_our_pages():
+    clean = load_settings(env={}).clean
+    full = clean.model_copy(update={"fast": False})
+    samples = Path(__file__).parents[2] / "samples" / "csto-2022" / "pages"
+    paths = sorted(PAGES.glob("*.html")) + sorted(samples.rglob("*.html"))
+    assert len(paths) >= 19
+    for path in paths:
+        html = path.read_text(encoding="utf-8")
+        a = extract_article(html, f"https://x.example/{path.name}", clean)
+        b = extract_article(html, f"https://x.example/{path.name}", full)
+        assert (a.article and a.article.text) == (b.article and b.article.text), path.name
