@@ -17,7 +17,7 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal, Protocol
 
@@ -399,6 +399,23 @@ class StoryInput:
     text: str
     # The article key of a rel=canonical that names another site, if the page declared one.
     declared_key: str | None = None
+    # Computed ahead by `prepared` (in parallel workers), so the serial story step need not.
+    fingerprint: Fingerprint | None = None
+    buckets: tuple[int, ...] | None = None
+    buckets_for: StoryParams | None = None
+
+    def features(self, params: StoryParams) -> tuple[Fingerprint, tuple[int, ...]]:
+        """The article's fingerprint and LSH buckets, computed now unless prepared for params."""
+        fp = self.fingerprint or fingerprint(self.title, self.text)
+        if self.buckets is not None and self.buckets_for == params:
+            return fp, self.buckets
+        return fp, lsh_buckets(fp, params)
+
+
+def prepared(article: StoryInput, params: StoryParams) -> StoryInput:
+    """The article with its fingerprint and buckets computed for these parameters."""
+    fp, buckets = article.features(params)
+    return replace(article, fingerprint=fp, buckets=buckets, buckets_for=params)
 
 
 @dataclass(frozen=True)
@@ -474,8 +491,9 @@ def assign_stories(
     would cost more than the rest of the step.
     """
     cache = {} if cache is None else cache
-    fps = {a.article_key: fingerprint(a.title, a.text) for a in articles}
-    buckets = {k: lsh_buckets(fp, params) for k, fp in fps.items()}
+    features = {a.article_key: a.features(params) for a in articles}
+    fps = {k: fp for k, (fp, _) in features.items()}
+    buckets = {k: bks for k, (_, bks) in features.items()}
     keys = list(fps)
     declared = [a.declared_key for a in articles if a.declared_key]
     stored = dict(lookup.stories_of(keys + declared))

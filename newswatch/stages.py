@@ -21,6 +21,7 @@ import fsspec
 
 from extractors.entities import EntityExtractor
 from extractors.fetch import Fetcher
+from extractors.stories import prepared
 from newswatch import pipeline
 from newswatch import stories as story_step
 from newswatch.settings import Settings
@@ -181,8 +182,11 @@ def process(settings: Settings, run_id: str, batch_path: str) -> str:
     cleaned, clean_result = pipeline.clean_pages(pages, settings, stored)
     matched, match_result = pipeline.match_topics(cleaned, settings)
     fetched = sum(p.html is not None for p in pages)
+    # Fingerprints are the costly part of story detection: made here, in parallel per batch.
+    params = story_step.story_params(settings.stories)
     out = {
         "matched": matched,
+        "story_inputs": [prepared(a, params) for a in pipeline.story_inputs(matched)],
         "outcomes": clean_result.outcomes + match_result.outcomes,
         "errors": clean_result.errors,
         "fetched": fetched,
@@ -193,8 +197,9 @@ def process(settings: Settings, run_id: str, batch_path: str) -> str:
 def stories(settings: Settings, processed_paths: list[str]) -> list[str]:
     """Decide the story of every on-topic article of the run, batch after batch (a copy may
     follow its original in a later batch); write each batch's decisions beside it."""
-    batches = [_load(p)["matched"] for p in processed_paths]
-    inputs = [pipeline.story_inputs(m) for m in batches]
+    staged = [_load(p) for p in processed_paths]
+    # A batch processed by an older release has no prepared inputs: computed here then.
+    inputs = [d.get("story_inputs") or pipeline.story_inputs(d["matched"]) for d in staged]
     with Warehouse(settings.db_path) as wh:
         if settings.stories.enabled:
             story_step.reindex(wh, settings.stories)

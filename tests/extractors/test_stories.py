@@ -22,6 +22,7 @@ from extractors.stories import (
     fingerprint,
     lsh_buckets,
     normalise,
+    prepared,
     similarity,
     skeleton,
     text_hash,
@@ -219,3 +220,18 @@ def test_generated_copies_are_found_and_other_reports_on_the_same_event_are_not(
         copies = [i for i in items if i.kind == kind]
         joined = [i for i in copies if story[i.item_id] == story[by_id[i.source_of].item_id]]
         assert len(copies) >= 10 and len(joined) / len(copies) >= floor, kind
+
+
+def test_inputs_prepared_ahead_decide_as_raw_ones_and_stale_buckets_are_recomputed(sample):
+    raw = [as_input(a) for a in sample]
+    ready = [prepared(a, PARAMS) for a in raw]
+    assert all(a.fingerprint is not None and a.buckets for a in ready)
+    assert assign_stories(ready, MemoryLookup(), PARAMS) == assign_stories(
+        raw, MemoryLookup(), PARAMS
+    )
+    # Buckets prepared under other parameters are not trusted: they would miss candidates.
+    other = StoryParams(num_perm=128)
+    stale = [prepared(a, other) for a in raw]
+    assert [d.buckets for d in assign_stories(stale, MemoryLookup(), PARAMS)] == [
+        lsh_buckets(fingerprint(a.title, a.text), PARAMS) for a in raw
+    ]
