@@ -5,9 +5,9 @@ against a floor of bare spaCy NER over the same cleaned texts, plus per-worker p
     .venv/bin/python -m bench.throughput --ner-mode n_process
     .venv/bin/python -m bench.throughput --articles 300 --processes 1
 
-The steps are `newswatch.stages` in DAG order: prepare -> poll (each feed) -> select ->
-process (per batch) -> stories -> extract (per batch) -> load. The mapped `process` and
-`extract` tasks run in a ProcessPoolExecutor, as a LocalExecutor with that many slots would run
+The steps are `newswatch.stages` in DAG order: prepare -> poll (per feed) -> select ->
+process (per batch) -> stories -> extract (per batch) -> load. The mapped `poll`, `process`
+and `extract` tasks run in a ProcessPoolExecutor, as a LocalExecutor with that many slots would run
 them; each worker loads the spaCy model once. With `--ner-mode n_process` the extract batches
 run one after another in this process with `nlp.n_process = processes` instead. The floor is
 `spacy.load(model)` with only tok2vec and ner, then `nlp.pipe(texts, n_process=processes)` over
@@ -201,7 +201,12 @@ def run_pipeline(
     spent: dict[str, float] = {}
     mem: list[tuple[int, float, float]] = []
     names = timed(spent, "poll+select", lambda: stages.prepare(settings, run_id, force=True))
-    polls = timed(spent, "poll+select", lambda: [stages.poll(settings, run_id, n) for n in names])
+    # Mapped per source in the DAG, so spread over the workers here too.
+    polls = timed(
+        spent,
+        "poll+select",
+        lambda: list(pool.map(stages.poll, [settings] * len(names), [run_id] * len(names), names)),
+    )
     batches = timed(spent, "poll+select", lambda: stages.select(settings, run_id, polls))
     done = timed(
         spent,

@@ -140,6 +140,9 @@ class EntityExtractor:
         if self.gazetteer.patterns:
             ruler: Any = self.nlp.get_pipe("entity_ruler")
             ruler.add_patterns(self.gazetteer.patterns)
+        else:
+            # An empty ruler does nothing but warn (W036) on every batch.
+            self.nlp.remove_pipe("entity_ruler")
 
     def extract(self, texts: Sequence[str]) -> list[list[Mention]]:
         """Mentions per text, in input order; texts are processed in batches."""

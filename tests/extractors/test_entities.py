@@ -100,3 +100,15 @@ def test_case_variants_merge_and_headline_shouting_is_dropped(extractor):
     assert found["Moscow"].count == 3 and "MOSCOW" not in found
     assert "SWIPE" not in found
     assert "NATO" in found
+
+
+def test_a_topic_without_gazetteer_runs_ner_without_an_empty_ruler():
+    import warnings
+
+    settings = load_settings(env={}).nlp
+    bare = EntityExtractor(settings, [])
+    assert "entity_ruler" not in bare.nlp.pipe_names
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # spaCy's W036 for an empty ruler would raise here
+        [mentions] = bare.extract(["Troops from Russia reached Almaty, President Putin said."])
+    assert {"Russia", "Putin"} <= {m.name for m in mentions}
