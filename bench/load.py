@@ -172,7 +172,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     print(f"into: {args.into or 'a new, empty warehouse'}")
-    best = 0.0
+    best = best_insert = 0.0
     for size in sizes:
         # Keys are offset far from any earlier run so that every article is new.
         batches = make_batches(
@@ -194,14 +194,19 @@ def main() -> None:
             f"{arts / r['first']:,.0f} articles/s; re-load {r['again'] / args.batches * 1000:,.0f}"
             " ms per batch, changed nothing"
         )
+        alone = r["breakdown"].get("insert_mention", 0.0)
+        if alone:
+            best_insert = max(best_insert, rows / alone)
+            print(f"    (the mention insert alone: {rows / alone:,.0f} rows/s)")
         total = sum(r["breakdown"].values())
         for name, sec in sorted(r["breakdown"].items(), key=lambda kv: -kv[1])[:8]:
             print(f"    {name:<28}{sec / args.batches * 1000:>9.1f} ms  {sec / total:>5.0%}")
     ok = best >= TARGET_ROWS_S
     print(
-        f"\ntarget >= {TARGET_ROWS_S:,} mention rows/s: {'met' if ok else 'MISSED'} "
-        f"(best {best:,.0f} mention rows/s, whole batches: articles, stories and trend rows "
-        "included)"
+        f"\ntarget >= {TARGET_ROWS_S:,} mention rows/s: {'met' if ok else 'MISSED'} for whole "
+        f"loads (best {best:,.0f} mention rows/s: articles with their text, stories and trend "
+        f"rows included); the mention insert alone: best {best_insert:,.0f} rows/s, "
+        f"{'met' if best_insert >= TARGET_ROWS_S else 'MISSED'}"
     )
 
 

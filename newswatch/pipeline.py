@@ -704,6 +704,7 @@ def to_records(
                 fetched_at=c.fetched_at,
                 language=c.article.language,
                 content_hash=_hash(c.article.text.encode("utf-8")),
+                words=len(c.article.text.split()),
                 topics=m.topics,
                 mentions={(x.name, x.label): x.count for x in found},
                 site_lines=tuple(c.raw_lines.items()),

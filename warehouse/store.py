@@ -96,6 +96,8 @@ class ArticleRecord:
     story_buckets: tuple[int, ...] = ()
     # An exact copy carries no mentions of its own: it takes this article's at load time.
     mentions_from: str | None = None
+    # Counted where the record is made (a parallel task); counted at load time if not given.
+    words: int | None = None
 
 
 @dataclass(frozen=True)
@@ -367,7 +369,9 @@ class Warehouse:
                     if a.article_key not in existing
                 }.values()
             )[::-1]
-            ids = {(n, lbl): entity_id(n, lbl) for a in fresh for (n, lbl) in a.mentions}
+            # Hashed once per distinct entity: a batch repeats the same few thousand names.
+            pairs = dict.fromkeys(p for a in fresh for p in a.mentions)
+            ids = {pair: entity_id(*pair) for pair in pairs}
             known = {
                 r[0]
                 for r in conn.execute(QUERIES["existing_entities"], [list(ids.values())]).fetchall()
@@ -376,10 +380,9 @@ class Warehouse:
             # Each table is written with one statement of column lists: DuckDB runs executemany
             # row by row, which made a 200-article load take seconds instead of a tenth of one.
             if fresh:
-                conn.execute(
-                    QUERIES["insert_article"],
-                    _columns([_article_row(a, batch.run_id) for a in fresh], 18),
-                )
+                rows = [_article_row(a, batch.run_id) for a in fresh]
+                with _staged(conn, "staged_articles", _ARTICLE_COLUMNS, rows, _ARTICLE_TYPES):
+                    conn.execute(QUERIES["insert_article"])
                 topics = [
                     (a.article_key, t, list(terms)) for a in fresh for t, terms in a.topics.items()
                 ]
@@ -691,8 +694,32 @@ def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
     return [[r[i] for r in rows] for i in range(width)]
 
 
+_ARTICLE_COLUMNS = (
+    "article_key",
+    "url",
+    "canonical_url",
+    "source",
+    "site",
+    "title",
+    "text",
+    "published",
+    "fetched_at",
+    "language",
+    "content_hash",
+    "words",
+    "run_id",
+    "story_key",
+    "text_hash",
+    "copy_of",
+    "copy_kind",
+    "copy_score",
+)
+# Columns that are never NULL get NumPy types; the rest stay objects, so None stays NULL.
+_ARTICLE_TYPES = {"fetched_at": "M8[us]", "words": np.int32}
+
+
 def _article_row(a: ArticleRecord, run_id: str) -> tuple[Any, ...]:
-    """The insert_article parameters of one article."""
+    """The staged_articles row of one article (_ARTICLE_COLUMNS)."""
     return (
         a.article_key,
         a.url,
@@ -705,7 +732,7 @@ def _article_row(a: ArticleRecord, run_id: str) -> tuple[Any, ...]:
         to_utc_naive(a.fetched_at),
         a.language,
         a.content_hash,
-        len(a.text.split()),
+        a.words if a.words is not None else len(a.text.split()),
         run_id,
         a.story_key or a.article_key,
         a.text_hash,

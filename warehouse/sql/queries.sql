@@ -59,18 +59,15 @@ ON CONFLICT (url_key) DO UPDATE SET
 SELECT article_key FROM articles WHERE article_key IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: insert_article
--- Bulk: one list per column (article_key ... copy_score), one statement per batch.
+-- From the relation `staged_articles` that Warehouse.load registers (columns as below): the
+-- articles new to the warehouse, one row per key, so no stored row can match.
 INSERT INTO articles (article_key, url, canonical_url, source, site, title, text, published,
                       fetched_at, language, content_hash, words, run_id, story_key, text_hash,
                       copy_of, copy_kind, copy_score)
-SELECT * FROM (
-    SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-           unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::TIMESTAMP[]),
-           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]),
-           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-           unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]))
-ON CONFLICT (article_key) DO NOTHING;
+SELECT article_key, url, canonical_url, source, site, title, text, published, fetched_at,
+       language, content_hash, words, run_id, story_key, text_hash, copy_of, copy_kind,
+       copy_score
+FROM staged_articles;
 
 -- name: stories_of
 SELECT article_key, story_key FROM articles WHERE article_key IN (SELECT unnest(?::VARCHAR[]));
