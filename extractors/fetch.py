@@ -267,11 +267,16 @@ class Fetcher:
 
     def fetch_many(self, urls: Sequence[str]) -> list[FetchResult]:
         """Fetch `urls` concurrently; results are in input order."""
+        return list(self.iter_fetch(urls))
+
+    def iter_fetch(self, urls: Sequence[str]) -> Iterator[FetchResult]:
+        """Fetch `urls` concurrently, yielding each result in input order as soon as it and
+        those before it are done, so the caller can work on a page while others download."""
         if not urls:
-            return []
+            return
         workers = min(self.settings.concurrency, len(urls))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newswatch-fetch") as pool:
-            return list(pool.map(self.fetch, urls))
+            yield from pool.map(self.fetch, urls)
 
     def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None

@@ -13,7 +13,7 @@ import re
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -125,6 +125,8 @@ class StageResult:
 
     outcomes: list[ItemOutcome] = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
+    # Pages that came with a body (clean_pages counts them as they stream in).
+    fetched: int = 0
 
 
 def _hash(data: bytes) -> str:
@@ -509,22 +511,28 @@ def fetch_pages(
     items: Sequence[NewItem], sources: dict[str, Source], fetcher: Fetcher
 ) -> list[Page]:
     """Fetch each item's page from the web or its archive; failures come back as Pages too."""
-    pages: dict[int, Page] = {}
-    web: list[tuple[int, NewItem]] = []
-    for i, item in enumerate(items):
+    return list(iter_pages(items, sources, fetcher))
+
+
+def iter_pages(
+    items: Sequence[NewItem], sources: dict[str, Source], fetcher: Fetcher
+) -> Iterator[Page]:
+    """Each item's page in item order, yielded as soon as it is there: web pages download
+    concurrently while the caller cleans the ones already in (failures are Pages too)."""
+    web = [item.url for item in items if not isinstance(sources.get(item.source), ArchiveSource)]
+    results = fetcher.iter_fetch(web)
+    for item in items:
         source = sources.get(item.source)
         if isinstance(source, ArchiveSource):
             path = archive_page(source, item.url)
             if path is None:
-                pages[i] = Page(item, None, item.url, utcnow(), "not in archive")
+                yield Page(item, None, item.url, utcnow(), "not in archive")
             else:
-                pages[i] = Page(item, decode_file(path.read_bytes()), item.url, utcnow())
-        else:
-            web.append((i, item))
-    results = fetcher.fetch_many([item.url for _, item in web])
-    for (i, item), res in zip(web, results, strict=True):
+                yield Page(item, decode_file(path.read_bytes()), item.url, utcnow())
+            continue
+        res = next(results)
         if res.ok and res.content is not None:
-            pages[i] = Page(
+            yield Page(
                 item,
                 decode_body(res.content, res.content_type),
                 res.final_url,
@@ -532,7 +540,7 @@ def fetch_pages(
                 status_code=res.status,
             )
         else:
-            pages[i] = Page(
+            yield Page(
                 item,
                 None,
                 res.final_url,
@@ -541,7 +549,6 @@ def fetch_pages(
                 res.status,
                 res.retryable,
             )
-    return [pages[i] for i in range(len(items))]
 
 
 def _outcome(
@@ -561,7 +568,7 @@ def _error(
 
 
 def clean_pages(
-    pages: Sequence[Page],
+    pages: Iterable[Page],
     settings: Settings,
     stored_line_counts: Callable[[str, list[str]], dict[str, int]],
 ) -> tuple[list[Cleaned], StageResult]:
@@ -569,6 +576,7 @@ def clean_pages(
     result = StageResult()
     firsts: list[Cleaned] = []
     for page in pages:
+        result.fetched += page.html is not None
         if page.html is None:
             result.outcomes.append(_outcome(page.item, "failed", page.error))
             result.errors.append(
@@ -843,9 +851,9 @@ def _run(
     done = 0
     report("process", 0, len(items))
     for chunk in _chunks(items, chunk_size):
-        pages = fetch_pages(chunk, sources, fetcher)
-        summary.add("fetched", sum(p.html is not None for p in pages))
+        pages = iter_pages(chunk, sources, fetcher)
         cleaned, clean_result = clean_pages(pages, settings, wh.site_line_counts)
+        summary.add("fetched", clean_result.fetched)
         matched, match_result = match_topics(cleaned, settings)
         decisions = stories.decide(wh, story_inputs(matched), settings.stories)
         summary.add("exact_copies", sum(d.reuses_entities and not d.stored for d in decisions))

@@ -172,16 +172,16 @@ def process(settings: Settings, run_id: str, batch_path: str) -> str:
     items = _load(batch_path)
     site_lines: dict[str, dict[str, int]] = _load(f"{folder}/selected.pkl")["site_lines"]
     sources = {s.name: s for s in settings.sources}
-    with Fetcher(settings.fetch) as fetcher:
-        pages = pipeline.fetch_pages(items, sources, fetcher)
 
     def stored(site: str, hashes: list[str]) -> dict[str, int]:
         known = site_lines.get(site, {})
         return {h: known[h] for h in hashes if h in known}
 
-    cleaned, clean_result = pipeline.clean_pages(pages, settings, stored)
+    # Pages are cleaned as they arrive, so the CPU works while the rest download.
+    with Fetcher(settings.fetch) as fetcher:
+        pages = pipeline.iter_pages(items, sources, fetcher)
+        cleaned, clean_result = pipeline.clean_pages(pages, settings, stored)
     matched, match_result = pipeline.match_topics(cleaned, settings)
-    fetched = sum(p.html is not None for p in pages)
     # Fingerprints are the costly part of story detection: made here, in parallel per batch.
     params = story_step.story_params(settings.stories)
     out = {
@@ -189,7 +189,7 @@ def process(settings: Settings, run_id: str, batch_path: str) -> str:
         "story_inputs": [prepared(a, params) for a in pipeline.story_inputs(matched)],
         "outcomes": clean_result.outcomes + match_result.outcomes,
         "errors": clean_result.errors,
-        "fetched": fetched,
+        "fetched": clean_result.fetched,
     }
     return _dump(out, _sibling(batch_path, "processed"))
 

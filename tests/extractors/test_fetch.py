@@ -256,6 +256,28 @@ def test_fetch_many_keeps_input_order(fetcher: Fetcher, local_server: Any) -> No
     assert fetcher.fetch_many([]) == []
 
 
+def test_iter_fetch_hands_over_each_page_before_slower_later_ones_finish(
+    local_server: Any,
+) -> None:
+    Reply = local_server.Reply
+    local_server.route("/first", body=b"first")
+    slow = Reply(200, b"slow", delay=1.0)
+    local_server.route("/slow", handler=lambda _r: slow)
+    fetcher = Fetcher(FAST.model_copy(update={"read_timeout": 5.0}))
+    started = time.monotonic()
+    results = fetcher.iter_fetch([local_server.url("/first"), local_server.url("/slow")])
+    first = next(results)
+    waited = time.monotonic() - started
+    assert first.content == b"first"
+    # The caller has the first page while the second is still on its way.
+    assert waited < 0.6, waited
+    assert next(results).content == b"slow"
+    assert time.monotonic() - started >= 1.0
+    assert list(results) == []
+    assert list(fetcher.iter_fetch([])) == []
+    fetcher.close()
+
+
 def test_unresolvable_host_fails_at_once_and_is_retryable_next_run():
     # `.invalid` never resolves (RFC 2606); no retries are spent on it within the run.
     from extractors.fetch import Fetcher
