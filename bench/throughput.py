@@ -4,6 +4,7 @@ against a floor of bare spaCy NER over the same cleaned texts, plus per-worker p
     .venv/bin/python -m bench.throughput                    # 2,000 articles, 2 processes
     .venv/bin/python -m bench.throughput --ner-mode n_process
     .venv/bin/python -m bench.throughput --articles 300 --processes 1
+    .venv/bin/python -m bench.throughput --rounds 3          # targets judged on the medians
 
 The steps are `newswatch.stages` in DAG order: prepare -> poll (per feed) -> select ->
 process (per batch) -> stories -> extract (per batch) -> load. The mapped `poll`, `process`
@@ -19,7 +20,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import pickle
 import resource
 import statistics
 import tempfile
@@ -279,11 +279,45 @@ def main() -> None:
     )
     parser.add_argument("--ner-mode", choices=("pool", "n_process"), default="pool")
     parser.add_argument("--batch-size", type=int, default=0, help="airflow.batch_size (0: config)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="pipeline-then-floor rounds; the targets are judged on the median (the floor alone "
+        "varies by up to 15%% from run to run here)",
+    )
     args = parser.parse_args()
 
     t0 = time.perf_counter()
     reports = generate_reports(args.articles, seed=args.seed)
     gen_s = time.perf_counter() - t0
+    rounds = []
+    for n in range(args.rounds):
+        if args.rounds > 1:
+            print(f"\n=== round {n + 1} of {args.rounds} ===")
+        rounds.append(one_round(args, reports, gen_s))
+    ratios, rates = [r["ratio"] for r in rounds], [r["rate"] for r in rounds]
+    ratio, rate = statistics.median(ratios), statistics.median(rates)
+    worst = max(r["worst_rss"] for r in rounds)
+    if args.rounds > 1:
+        print(
+            f"\n{args.rounds} rounds: ratio {', '.join(f'{x:.2f}' for x in ratios)} (median "
+            f"{ratio:.2f}); pipeline {', '.join(f'{x:.1f}' for x in rates)} articles/s (median "
+            f"{rate:.1f})"
+        )
+    checks = {
+        f"ratio >= {TARGET_RATIO}": ratio >= TARGET_RATIO,
+        f">= {TARGET_RATE:.0f} articles/s": rate >= TARGET_RATE,
+        "worker peak RSS <= 1 GB": worst <= TARGET_RSS_MB,
+    }
+    print("\ntargets: " + ", ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in checks.items()))
+
+
+def one_round(
+    args: argparse.Namespace, reports: Sequence[Report], gen_s: float
+) -> dict[str, float]:
+    """One pipeline run over a fresh warehouse, then the floor over its NER texts; the
+    round's ratio, rate and worst worker peak RSS."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         holder: dict[str, bytes] = {}
@@ -307,10 +341,8 @@ def main() -> None:
             counts, spent, texts, mem, loads = run_pipeline(settings, pool, args.ner_mode)
             wall = time.perf_counter() - t0
             pool.shutdown()
-        with open(folder / "texts.pkl", "wb") as out:  # for bench.memory and re-runs
-            pickle.dump(texts, out)
         fl = floor(settings.nlp.model, texts, settings.nlp.batch_size, args.processes)
-    report(args, counts, spent, wall, texts, mem, loads, fl)
+    return report(args, counts, spent, wall, texts, mem, loads, fl)
 
 
 def report(
@@ -322,8 +354,8 @@ def report(
     mem: Sequence[tuple[int, float, float]],
     loads: Sequence[float],
     fl: dict[str, float],
-) -> None:
-    """Print the figures and the targets."""
+) -> dict[str, float]:
+    """Print one round's figures; return its ratio, rate and worst worker peak RSS (MB)."""
     stored = int(counts.get("stored", 0))
     words = sum(len(t.split()) for t in texts)
     print(
@@ -365,13 +397,7 @@ def report(
         tail = f", RSS at its last task {current[pid]:.0f} MB (psutil)" if psutil else ""
         print(f"  worker {pid}: {peak:.0f} MB{tail}")
     print(f"  main process (prepare/select/stories/load, floor model): {self_peak:.0f} MB")
-    worst = max(peaks.values(), default=0.0)
-    checks = {
-        f"ratio >= {TARGET_RATIO}": ratio >= TARGET_RATIO,
-        f">= {TARGET_RATE:.0f} articles/s": rate >= TARGET_RATE,
-        "worker peak RSS <= 1 GB": worst <= TARGET_RSS_MB,
-    }
-    print("\ntargets: " + ", ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in checks.items()))
+    return {"ratio": ratio, "rate": rate, "worst_rss": max(peaks.values(), default=0.0)}
 
 
 if __name__ == "__main__":
