@@ -507,13 +507,6 @@ def archive_page(source: ArchiveSource, url: str) -> Path | None:
     return resolved
 
 
-def fetch_pages(
-    items: Sequence[NewItem], sources: dict[str, Source], fetcher: Fetcher
-) -> list[Page]:
-    """Fetch each item's page from the web or its archive; failures come back as Pages too."""
-    return list(iter_pages(items, sources, fetcher))
-
-
 def iter_pages(
     items: Sequence[NewItem], sources: dict[str, Source], fetcher: Fetcher
 ) -> Iterator[Page]:
