@@ -105,12 +105,12 @@ def _empty(title: str, message: str) -> Chart:
 
 
 def _day_axis(field: str) -> alt.X:
-    """A UTC day axis with readable dates."""
+    """A UTC day axis with readable dates (with the year: a long window spans several)."""
     return alt.X(
         f"{field}:T",
         title="Day (UTC)",
         scale=alt.Scale(type="utc"),
-        axis=alt.Axis(format="%b %d", labelAngle=-45),
+        axis=alt.Axis(format="%b %d %Y", labelAngle=-45),
     )
 
 

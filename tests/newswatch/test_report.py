@@ -22,6 +22,8 @@ def test_report_is_self_contained_with_all_charts_and_pngs(tmp_path):
     assert "cdn.jsdelivr" not in html
     assert not re.search(r"<script[^>]+src=[\"']https?:", html)
     assert "vegaEmbed" in html
+    # Day axes carry the year: a long window otherwise shows "Jan 01" under every tick.
+    assert '"format": "%b %d %Y"' in html or '"format":"%b %d %Y"' in html
     pngs = sorted(p.name for p in (tmp_path / "png").iterdir())
     assert pngs == ["cooccurrence.png", "rising.png", "sources.png", "trend.png"]
     assert all((tmp_path / "png" / p).read_bytes()[:4] == b"\x89PNG" for p in pngs)
