@@ -34,6 +34,7 @@ COPY newswatch ./newswatch
 COPY extractors ./extractors
 COPY warehouse ./warehouse
 COPY alerts ./alerts
+COPY common ./common
 RUN python -m pip install --no-deps --no-build-isolation -e .
 
 COPY config ./config

@@ -15,8 +15,9 @@ from alerts.alert import Alert
 from alerts.channels import AlertChannel, DeliveryError, Digest, build_channels
 from alerts.rules import evaluate
 from alerts.schedule import HOUR, digest_due, is_quiet, rate_remaining
+from common.keys import utcnow
 from newswatch.settings import AlertSettings, Channel, Settings
-from warehouse.store import QUERIES, Warehouse, utcnow
+from warehouse.store import QUERIES, Warehouse
 
 log = logging.getLogger(__name__)
 

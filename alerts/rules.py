@@ -11,9 +11,10 @@ import duckdb
 
 from alerts import spike
 from alerts.alert import Alert
+from common.keys import stable_key, utcnow
 from extractors.relevance import TopicQuery
 from newswatch.settings import AlertRule, Settings, Topic
-from warehouse.store import QUERIES, Warehouse, stable_key, utcnow
+from warehouse.store import QUERIES, Warehouse
 
 log = logging.getLogger(__name__)
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench.newsgen import render_html
 from bench.stories_set import Item, build_labelled_set
+from common.keys import stable_key
 from extractors.clean import extract_article
 from extractors.entities import EntityExtractor
 from extractors.stories import (
@@ -40,7 +41,7 @@ from extractors.stories import (
 from extractors.urls import canonical_url
 from newswatch import stories
 from newswatch.settings import StorySettings, load_settings
-from warehouse.store import ArticleRecord, LoadBatch, Warehouse, stable_key
+from warehouse.store import ArticleRecord, LoadBatch, Warehouse
 
 COPY_KINDS = (
     "exact",

@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import courlan
 
+from common.keys import stable_key
+
 # Host prefixes that serve the same articles as the bare site.
 _MIRROR_HOSTS = ("www.", "m.", "mobile.", "amp.")
 # Query parameters that only select an AMP or mobile rendering.
@@ -86,6 +88,11 @@ def canonical_url(url: str) -> str:
         return normal.split("#", 1)[0]
     # One article is one article over http and https: the key uses https.
     return urlunsplit(("https", _host(parts.netloc), _path(parts.path), _query(parts.query), ""))
+
+
+def url_key(url: str) -> str:
+    """The stable key of a URL (and of the article stored from it)."""
+    return stable_key(canonical_url(url))
 
 
 def site_of(url: str) -> str:

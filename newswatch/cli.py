@@ -290,7 +290,7 @@ def stories_cmd(
 def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Each source's health (last success, failing streak, last error, items) and its polling
     schedule (items per day, interval, next poll, polls, 304s, lying validators)."""
-    from warehouse.store import utcnow
+    from common.keys import utcnow
 
     settings = _settings(config, db)
     now = utcnow()

@@ -24,13 +24,14 @@ from urllib.parse import unquote, urlsplit
 
 from trafilatura.utils import decode_file
 
+from common.keys import stable_key, to_utc_naive, utcnow
 from extractors.boilerplate import drop_lines, repeated_lines, short_lines
 from extractors.clean import BLOCKED_PREFIX, CleanArticle, extract_article, with_text
 from extractors.entities import EntityExtractor, Mention
 from extractors.feeds import parse_feed
 from extractors.fetch import Fetcher, FetchResult, decode_body
 from extractors.stories import StoryDecision, StoryInput
-from extractors.urls import ArticleUrl, article_url, canonical_url
+from extractors.urls import ArticleUrl, article_url, url_key
 from newswatch import stories
 from newswatch.settings import ArchiveSource, FeedSource, PollSettings, Settings, Source
 from warehouse.snapshot import publish_if_due
@@ -43,9 +44,6 @@ from warehouse.store import (
     SourcePoll,
     SourceState,
     Warehouse,
-    stable_key,
-    to_utc_naive,
-    utcnow,
 )
 
 log = logging.getLogger("newswatch.pipeline")
@@ -55,14 +53,6 @@ FEED_SUFFIXES = (".xml", ".rss", ".atom")
 CHUNK_SIZE = 200
 
 Progress = Callable[[str, int, int], None]
-
-
-__all__ = ["canonical_url", "url_key"]
-
-
-def url_key(url: str) -> str:
-    """The stable key of a URL (and of the article stored from it)."""
-    return stable_key(canonical_url(url))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import fsspec
 
+from common.keys import utcnow
 from extractors.entities import EntityExtractor
 from extractors.fetch import Fetcher
 from extractors.stories import prepared
@@ -26,7 +27,7 @@ from newswatch import pipeline
 from newswatch import stories as story_step
 from newswatch.settings import Settings
 from warehouse.snapshot import publish_if_due
-from warehouse.store import LoadBatch, Warehouse, utcnow
+from warehouse.store import LoadBatch, Warehouse
 
 
 def run_dir(settings: Settings, run_id: str) -> str:

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
+from common.keys import utcnow
 from extractors.stories import (
     Fingerprint,
     Known,
@@ -17,7 +18,7 @@ from extractors.stories import (
     assign_stories,
 )
 from newswatch.settings import StorySettings
-from warehouse.store import QUERIES, Warehouse, utcnow
+from warehouse.store import QUERIES, Warehouse
 
 log = logging.getLogger("newswatch.stories")
 

@@ -129,7 +129,7 @@ class FeedWatcher:
 
     def _success(self, feed: FeedState, now: float, links: Iterable[str]) -> FeedChange | None:
         """A good poll: next one after the feed's interval; report unseen entries."""
-        from newswatch.pipeline import url_key
+        from extractors.urls import url_key
 
         if feed.failures:
             log.info("feed %s answers again after %d failures", feed.source.name, feed.failures)

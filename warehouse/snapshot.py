@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from warehouse.store import Warehouse, utcnow
+from common.keys import utcnow
+from warehouse.store import Warehouse
 
 if TYPE_CHECKING:
     from newswatch.settings import AnalystSettings, Settings

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import numpy as np
+
+from common.keys import stable_key, to_utc_naive, utcnow
 
 _SQL = resources.files("warehouse") / "sql"
 _NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
@@ -46,27 +47,9 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def stable_key(*parts: str, size: int = 16) -> str:
-    """A short, stable hex key from text parts."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-    return digest[: size * 2]
-
-
 def entity_id(name: str, label: str) -> str:
     """The key of an entity: its label and canonical name."""
     return stable_key(label, name, size=8)
-
-
-def utcnow() -> datetime:
-    """Now, as naive UTC (the warehouse stores UTC without zone)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def to_utc_naive(value: datetime | None) -> datetime | None:
-    """Convert an aware datetime to naive UTC; naive ones are taken as UTC."""
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

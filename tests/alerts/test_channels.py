@@ -10,8 +10,9 @@ import pytest
 
 from alerts.outbox import deliver_pending
 from alerts.rules import evaluate
+from common.keys import utcnow
 from newswatch.settings import AlertRule, EmailChannel, JsonlChannel, SlackChannel, WebhookChannel
-from warehouse.store import Warehouse, utcnow
+from warehouse.store import Warehouse
 
 T0 = datetime(2022, 1, 10, 12, 0)
 MASSIMOV = ("Karim Massimov", "PERSON")

@@ -8,8 +8,9 @@ import pytest
 from alerts.channels import sign, verify_signature
 from alerts.outbox import deliver_pending, run_alerts
 from alerts.rules import evaluate
+from common.keys import utcnow
 from newswatch.settings import WebhookChannel
-from warehouse.store import Warehouse, utcnow
+from warehouse.store import Warehouse
 
 T0 = datetime(2022, 1, 10, 12, 0)
 SECRET = "test-hook-secret"  # the receiver fixture's secret

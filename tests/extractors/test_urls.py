@@ -6,8 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.urls import article_url, canonical_url, site_of
-from newswatch.pipeline import url_key
+from extractors.urls import article_url, canonical_url, site_of, url_key
 
 hosts = st.from_regex(r"[a-z][a-z0-9-]{0,10}\.(example|test|org)", fullmatch=True)
 segments = st.lists(st.from_regex(r"[a-z0-9][a-z0-9_-]{0,8}", fullmatch=True), max_size=4)

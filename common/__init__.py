@@ -1,0 +1,1 @@
+"""The leaf layer: helpers every other newswatch package may use and that import none of them."""
