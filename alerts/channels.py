@@ -32,15 +32,15 @@ from urllib.parse import unquote
 import httpx
 
 from alerts.alert import RULE_TITLES, Alert
-from alerts.schedule import to_local
-from newswatch.settings import (
+from alerts.config import (
+    AlertsConfig,
     AppriseChannel,
     EmailChannel,
     JsonlChannel,
-    Settings,
     SlackChannel,
     WebhookChannel,
 )
+from alerts.schedule import to_local
 
 log = logging.getLogger(__name__)
 
@@ -594,7 +594,7 @@ class AppriseSender:
 
 
 def build_channels(
-    settings: Settings, env: Mapping[str, str] | None = None
+    settings: AlertsConfig, env: Mapping[str, str] | None = None
 ) -> dict[str, AlertChannel]:
     """The configured channels by name; environment values are read at each send."""
     env = os.environ if env is None else env
@@ -627,7 +627,7 @@ class ConnectionLike(Protocol):
 
 
 def env_with_connections(
-    settings: Settings,
+    settings: AlertsConfig,
     get_connection: Callable[[str], ConnectionLike],
     env: Mapping[str, str] | None = None,
 ) -> dict[str, str]:

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 
 from alerts.alert import Alert
 from alerts.channels import AlertChannel, DeliveryError, Digest, build_channels
+from alerts.config import AlertsConfig, AlertSettings, Channel
 from alerts.rules import evaluate
 from alerts.schedule import HOUR, digest_due, is_quiet, rate_remaining
 from common.keys import utcnow
-from newswatch.settings import AlertSettings, Channel, Settings
 from warehouse.store import QUERIES, Warehouse
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def backoff_seconds(alerts: AlertSettings, attempts: int) -> float:
 
 def deliver_pending(
     wh: Warehouse,
-    settings: Settings,
+    settings: AlertsConfig,
     now: datetime | None = None,
     *,
     env: Mapping[str, str] | None = None,
@@ -221,7 +221,7 @@ def _deliver_digest(
 
 
 def run_alerts(
-    settings: Settings, *, now: datetime | None = None, env: Mapping[str, str] | None = None
+    settings: AlertsConfig, *, now: datetime | None = None, env: Mapping[str, str] | None = None
 ) -> tuple[int, DeliveryStats]:
     """Open the warehouse, evaluate the rules, deliver what is due, close."""
     with Warehouse(settings.db_path) as wh:

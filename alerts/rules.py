@@ -11,9 +11,9 @@ import duckdb
 
 from alerts import spike
 from alerts.alert import Alert
+from alerts.config import AlertRule, AlertsConfig, Topic
 from common.keys import stable_key, utcnow
 from extractors.relevance import TopicQuery
-from newswatch.settings import AlertRule, Settings, Topic
 from warehouse.store import QUERIES, Warehouse
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def alert_key(topic: str, rule: str, *parts: str) -> str:
     return stable_key(topic, rule, *parts)
 
 
-def evaluate(wh: Warehouse, settings: Settings, now: datetime | None = None) -> int:
+def evaluate(wh: Warehouse, settings: AlertsConfig, now: datetime | None = None) -> int:
     """Find new alert events for every topic, plus operator alerts (feeds down), and queue
     them; return how many alerts are new. `now` (naive UTC) defaults to the clock.
 
@@ -226,7 +226,9 @@ def _story_details(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _feeds_down(conn: duckdb.DuckDBPyConnection, settings: Settings, now: datetime) -> list[Alert]:
+def _feeds_down(
+    conn: duckdb.DuckDBPyConnection, settings: AlertsConfig, now: datetime
+) -> list[Alert]:
     """One `feed_down` operator alert per failing streak longer than poll.alert_after_hours.
 
     The key is the source and the start of its streak: re-evaluating during one outage adds

@@ -17,7 +17,7 @@ from extractors.boilerplate import PhraseFilter, normalise_lines
 from extractors.interstitial import detect_block
 
 if TYPE_CHECKING:
-    from newswatch.settings import CleanSettings
+    from extractors.config import CleanSettings
 
 log = logging.getLogger("newswatch.clean")
 
@@ -54,13 +54,6 @@ class CleanOutcome:
     def reason_is_failure(self) -> bool:
         """Whether trafilatura raised (hostile markup), rather than found no article."""
         return (self.reason or "").startswith(_FAILED)
-
-
-def _default_settings() -> CleanSettings:
-    """The clean settings of the default config."""
-    from newswatch.settings import load_settings
-
-    return load_settings().clean
 
 
 @lru_cache(maxsize=8)
@@ -137,11 +130,8 @@ def _extract(
     return doc, title, text
 
 
-def extract_article(
-    html: str, url: str | None = None, settings: CleanSettings | None = None
-) -> CleanOutcome:
+def extract_article(html: str, url: str | None, settings: CleanSettings) -> CleanOutcome:
     """Extract a clean article from HTML, or say why there is none; never raises."""
-    settings = settings or _default_settings()
     if not html or not html.strip():
         return CleanOutcome(None, "empty page")
     if len(html) > MAX_HTML_CHARS:
@@ -172,13 +162,3 @@ def extract_article(
 def with_text(article: CleanArticle, text: str) -> CleanArticle:
     """A copy of the article with other text (after later filters)."""
     return replace(article, text=text)
-
-
-def clean_html(
-    html: str, url: str | None = None, settings: CleanSettings | None = None
-) -> CleanArticle | None:
-    """The clean article of a page, or None (the reason is logged; see extract_article)."""
-    outcome = extract_article(html, url, settings)
-    if outcome.article is None:
-        log.info("no article from %s: %s", url or "page", outcome.reason)
-    return outcome.article

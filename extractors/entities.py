@@ -6,13 +6,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from newswatch.settings import GazetteerEntry, NlpSettings
+    from extractors.config import GazetteerEntry, NlpSettings
 
 # Pipes of the English pipelines that NER does not need: loading them only costs time.
 NON_NER_PIPES = (
@@ -191,17 +190,3 @@ def load_pipeline(model: str) -> Language:
         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
     )
     return nlp
-
-
-@lru_cache(maxsize=1)
-def _default_extractor() -> EntityExtractor:
-    """The extractor for the default config, with every topic's gazetteer."""
-    from newswatch.settings import load_settings
-
-    settings = load_settings()
-    return EntityExtractor(settings.nlp, [e for t in settings.topics for e in t.gazetteer])
-
-
-def extract_entities(texts: list[str]) -> list[list[Mention]]:
-    """Mentions per text using the default config's model and gazetteers."""
-    return _default_extractor().extract(texts)

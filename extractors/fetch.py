@@ -36,9 +36,9 @@ import httpcore
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_attempt
 
+from extractors.config import FetchSettings
 from extractors.netguard import DEFAULT_PORTS, AddressRefused, GuardedBackend, NetGuard
 from extractors.robots import RobotsCache, RobotsResponse
-from newswatch.settings import FetchSettings
 
 logger = logging.getLogger("newswatch.fetch")
 

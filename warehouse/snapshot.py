@@ -23,7 +23,7 @@ from common.keys import utcnow
 from warehouse.store import Warehouse
 
 if TYPE_CHECKING:
-    from newswatch.settings import AnalystSettings, Settings
+    from warehouse.config import AnalystSettings, SnapshotConfig
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ def publish_snapshot(
     )
 
 
-def snapshot_path(settings: Settings) -> Path:
+def snapshot_path(settings: SnapshotConfig) -> Path:
     """Where the analyst snapshot of `settings.db_path` lives."""
     configured = settings.analyst.snapshot_path
     if configured is not None:
@@ -165,7 +165,7 @@ def is_due(path: Path, min_interval_seconds: float, now: float | None = None) ->
 
 
 def publish_if_due(
-    wh: Warehouse, settings: Settings, *, force: bool = False
+    wh: Warehouse, settings: SnapshotConfig, *, force: bool = False
 ) -> SnapshotInfo | None:
     """Publish the analyst snapshot unless off or recently published; never raise."""
     analyst: AnalystSettings = settings.analyst
@@ -185,7 +185,7 @@ def publish_if_due(
     return info
 
 
-def analyst_path(settings: Settings) -> Path:
+def analyst_path(settings: SnapshotConfig) -> Path:
     """The file analyst commands read: the snapshot where there is one, else the warehouse."""
     target = snapshot_path(settings)
     if settings.analyst.snapshot and target.is_file():

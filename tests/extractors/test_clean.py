@@ -1,8 +1,8 @@
-"""clean_html on pages we wrote: text, metadata, boilerplate gone, clear rejections."""
+"""extract_article on pages we wrote: text, metadata, boilerplate gone, clear rejections."""
 
 from pathlib import Path
 
-from extractors.clean import clean_html, extract_article
+from extractors.clean import CleanArticle, extract_article
 from newswatch.settings import load_settings
 
 PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
@@ -22,8 +22,13 @@ def page(name: str) -> str:
     return (PAGES / name).read_text(encoding="utf-8")
 
 
+def clean(html: str, url: str) -> CleanArticle | None:
+    """The article the pipeline would keep, with the shipped clean settings."""
+    return extract_article(html, url, load_settings(env={}).clean).article
+
+
 def test_article_text_and_metadata():
-    art = clean_html(page("banner_site.html"), "https://tienshan-post.example/2022/01/08/airport")
+    art = clean(page("banner_site.html"), "https://tienshan-post.example/2022/01/08/airport")
     assert art is not None
     assert art.title == "Peacekeepers guard Almaty airport"
     assert art.text.startswith("Soldiers sent by the CSTO took up positions")
@@ -35,11 +40,11 @@ def test_article_text_and_metadata():
 
 def test_no_boilerplate_survives_on_either_template():
     for name in ("banner_site.html", "glued_notice.html"):
-        art = clean_html(page(name), f"https://x.example/{name}")
+        art = clean(page(name), f"https://x.example/{name}")
         assert art is not None, name
         for phrase in BOILERPLATE:
             assert phrase.lower() not in art.text.lower(), (name, phrase)
-    art = clean_html(page("glued_notice.html"), "https://x.example/g")
+    art = clean(page("glued_notice.html"), "https://x.example/g")
     assert art is not None and "Askar Mamin resigned." in art.text
 
 

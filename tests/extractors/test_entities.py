@@ -5,7 +5,7 @@ Runs the real spaCy model named in the shipped config (installed by `make instal
 
 import pytest
 
-from extractors.entities import EntityExtractor, Mention, extract_entities, normalise_name
+from extractors.entities import EntityExtractor, Mention, normalise_name
 from newswatch.settings import GazetteerEntry, NlpSettings, load_settings
 
 TEXT = (
@@ -75,8 +75,8 @@ def test_gazetteer_label_overrides_ner(extractor):
     assert found["Steppe Shield"].label == "EVENT" and found["Steppe Shield"].count == 2
 
 
-def test_module_function_uses_default_config():
-    out = extract_entities(["The CSTO met in Moscow.", "Tokayev spoke."])
+def test_shipped_topic_gazetteer_names_canonically(extractor):
+    out = extractor.extract(["The CSTO met in Moscow.", "Tokayev spoke."])
     assert by_name(out[0])["Collective Security Treaty Organization"].label == "ORG"
     assert by_name(out[1])["Kassym-Jomart Tokayev"].label == "PERSON"
 

