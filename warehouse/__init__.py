@@ -1,5 +1,4 @@
-"""DuckDB warehouse for newswatch: schema, loads and analyst queries."""
+"""DuckDB warehouse for newswatch: schema, loads and analyst queries.
 
-from warehouse.store import LoadBatch, Warehouse, WarehouseError
-
-__all__ = ["LoadBatch", "Warehouse", "WarehouseError"]
+The package imports nothing on its own: `warehouse.config` is read at DAG parse time, DuckDB is not.
+"""
