@@ -141,3 +141,44 @@ def test_alert_rule_query_is_validated_and_rules_default(tmp_path):
     topic.write_text("name: t\n", encoding="utf-8")
     rules = load_settings(tmp_path, env={}).topic("t").alerts
     assert [r.rule for r in rules] == ["first_mention", "watched_entity"]
+
+
+def test_env_overrides_merge_into_yaml_sections_and_keep_topics(tmp_path):
+    write(tmp_path / "newswatch.yaml", "fetch:\n  retries: 3\n  concurrency: 5\n")
+    write(tmp_path / "topics" / "t.yaml", "name: t\nquery: CSTO\n")
+    s = load_settings(tmp_path, env={"NEWSWATCH__FETCH__RETRIES": "1"})
+    # The override replaces one key; the rest of the section and the topic files stay.
+    assert (s.fetch.retries, s.fetch.concurrency) == (1, 5)
+    assert [t.name for t in s.topics] == ["t"] and s.topic("t").query == "CSTO"
+
+
+def test_list_settings_take_json_from_env(tmp_path):
+    cfg = write(tmp_path / "newswatch.yaml", "")
+    env = {"NEWSWATCH__FETCH__ALLOW_HOSTS": '["127.0.0.1:8081", "localhost:*"]'}
+    assert load_settings(cfg, env=env).fetch.allow_hosts == ["127.0.0.1:8081", "localhost:*"]
+
+
+def test_sources_and_topics_never_come_from_env(tmp_path):
+    cfg = write(
+        tmp_path / "newswatch.yaml", "sources:\n  - name: a\n    url: https://a.example/f\n"
+    )
+    env = {
+        "NEWSWATCH__SOURCES": '[{"name": "evil", "url": "https://evil.example/"}]',
+        "NEWSWATCH__TOPICS": '[{"name": "x"}]',
+    }
+    s = load_settings(cfg, env=env)
+    assert [x.name for x in s.sources] == ["a"] and s.topics == []
+
+
+def test_only_load_settings_reads_the_environment(monkeypatch):
+    from newswatch.settings import Settings
+
+    monkeypatch.setenv("NEWSWATCH__FETCH__RETRIES", "7")
+    assert Settings().fetch.retries == 3
+    assert load_settings().fetch.retries == 7
+
+
+def test_bad_yaml_value_is_blamed_on_the_file_not_the_env(tmp_path):
+    cfg = write(tmp_path / "newswatch.yaml", "fetch:\n  retries: -1\n")
+    with pytest.raises(ConfigError, match=r"newswatch\.yaml: fetch\.retries"):
+        load_settings(cfg, env={"NEWSWATCH__NLP__MODEL": "x"})
