@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors.boilerplate import drop_lines, repeated_lines, short_lines
 from extractors.clean import extract_article
-from newswatch.pipeline import archive_page
 from newswatch.settings import ArchiveSource, load_settings
+from newswatch.steps import archive_page
 
 BOILERPLATE = [
     "Content is protected",

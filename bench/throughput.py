@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 from bench.newsgen import Report, generate_reports, render_html, render_rss
 from extractors.entities import EntityExtractor
-from newswatch import pipeline, stages
+from newswatch import stages, steps
 from newswatch.settings import Settings, load_settings
 
 TARGET_RATIO = 0.85
@@ -161,7 +161,7 @@ def _extract(settings: Settings, path: str) -> tuple[str, tuple[int, float, floa
     loaded = 0.0
     if _EXTRACTOR is None:
         t0 = time.perf_counter()
-        _EXTRACTOR = pipeline.entity_extractor(settings)
+        _EXTRACTOR = steps.entity_extractor(settings)
         loaded = time.perf_counter() - t0
     return stages.extract(settings, path, _EXTRACTOR), _memory(), loaded
 
@@ -172,10 +172,10 @@ def _extract(settings: Settings, path: str) -> tuple[str, tuple[int, float, floa
 
 
 def ner_texts(processed: Sequence[str]) -> list[str]:
-    """The texts the pipeline's NER step sees (as `pipeline.extract_mentions` builds them)."""
+    """The texts the pipeline's NER step sees (as `steps.extract_mentions` builds them)."""
     texts = []
     for path in processed:
-        matched = stages._load(path)["matched"]
+        matched = stages._load(path).matched
         decisions = stages._load(stages._sibling(path, "stories"))
         for m, d in zip(matched, decisions, strict=True):
             if not (d.reuses_entities or d.stored):
@@ -234,7 +234,7 @@ def run_pipeline(
         loads = [s for _, _, s in out if s]
     else:
         t0 = time.perf_counter()
-        extractor = pipeline.entity_extractor(settings)
+        extractor = steps.entity_extractor(settings)
         loads = [time.perf_counter() - t0]
         records = timed(
             spent, "NER", lambda: [stages.extract(settings, p, extractor) for p in processed]

@@ -22,12 +22,12 @@ import fsspec
 from common.keys import utcnow
 from extractors.entities import EntityExtractor
 from extractors.fetch import Fetcher
-from extractors.stories import prepared
-from newswatch import pipeline
+from newswatch import batches, polling, steps
 from newswatch import stories as story_step
+from newswatch.polling import PollResult
 from newswatch.settings import Settings
 from warehouse.snapshot import publish_if_due
-from warehouse.store import LoadBatch, Warehouse
+from warehouse.store import Warehouse
 
 
 def run_dir(settings: Settings, run_id: str) -> str:
@@ -110,7 +110,7 @@ def prepare(
     with Warehouse(settings.db_path) as wh:
         wh.start_run(run_id)
         states = {name: wh.source_state(name) for name in names}
-    due = {name: pipeline.is_due(states[name], now, force) for name in names}
+    due = {name: polling.is_due(states[name], now, force) for name in names}
     _dump(
         {"states": states, "due": due, "started": time.time()},
         f"{run_dir(settings, run_id)}/states.pkl",
@@ -133,11 +133,11 @@ def poll(
     now = now or utcnow()
     backfill = bool(window and window.bounded)
     if not backfill and not snapshot.get("due", {}).get(source_name, True):
-        return _dump(pipeline.skipped_poll(source, now), f"{folder}/poll-{source_name}.pkl")
+        return _dump(polling.skipped_poll(source, now), f"{folder}/poll-{source_name}.pkl")
     # A backfill reads the whole source: "unchanged since last poll" says nothing about a range.
     state = None if backfill else states.get(source_name)
     with Fetcher(settings.fetch) as fetcher:
-        result = pipeline.poll_source(source, state, fetcher, settings.poll, now)
+        result = polling.poll_source(source, state, fetcher, settings.poll, now)
     if state is None and window and window.bounded:
         # Nor may a backfill mark the source as read: entries outside its range are still new.
         result.poll = replace(result.poll, etag=None, last_modified=None, content_hash=None)
@@ -150,13 +150,13 @@ def select(
     """Keep unseen and due items (within the window), split them into batches."""
     window = window or Window()
     folder = run_dir(settings, run_id)
-    polls: list[pipeline.PollResult] = [_load(p) for p in poll_paths]
+    polls: list[PollResult] = [_load(p) for p in poll_paths]
     if window.bounded:
         for p in polls:
             p.items = [i for i in p.items if window.admits(i.published)]
     enabled = {s.name for s in settings.sources if s.enabled}
     with Warehouse(settings.db_path) as wh:
-        items = pipeline.items_to_process(wh, settings, polls, enabled)
+        items = steps.items_to_process(wh, settings, polls, enabled)
         hosts = sorted({(urlsplit(i.url).hostname or "").removeprefix("www.") for i in items})
         lines = {h: dict(wh.query("site_lines_of", [h])) for h in hosts}
     _dump({"polls": polls, "site_lines": lines}, f"{folder}/selected.pkl")
@@ -168,7 +168,7 @@ def select(
 
 
 def process(settings: Settings, run_id: str, batch_path: str) -> str:
-    """Fetch, clean and match one batch; return the file of its on-topic articles."""
+    """Fetch, clean, match and fingerprint one batch; return the file of what it gave."""
     folder = run_dir(settings, run_id)
     items = _load(batch_path)
     site_lines: dict[str, dict[str, int]] = _load(f"{folder}/selected.pkl")["site_lines"]
@@ -178,37 +178,21 @@ def process(settings: Settings, run_id: str, batch_path: str) -> str:
         known = site_lines.get(site, {})
         return {h: known[h] for h in hashes if h in known}
 
-    # Pages are cleaned as they arrive, so the CPU works while the rest download.
     with Fetcher(settings.fetch) as fetcher:
-        pages = pipeline.iter_pages(items, sources, fetcher)
-        cleaned, clean_result = pipeline.clean_pages(pages, settings, stored)
-    matched, match_result = pipeline.match_topics(cleaned, settings)
-    # Fingerprints are the costly part of story detection: made here, in parallel per batch.
-    params = story_step.story_params(settings.stories)
-    out = {
-        "matched": matched,
-        "story_inputs": [prepared(a, params) for a in pipeline.story_inputs(matched)],
-        "outcomes": clean_result.outcomes + match_result.outcomes,
-        "errors": clean_result.errors,
-        "fetched": clean_result.fetched,
-    }
-    return _dump(out, _sibling(batch_path, "processed"))
+        batch = batches.process_batch(items, sources, settings, fetcher, stored)
+    return _dump(batch, _sibling(batch_path, "processed"))
 
 
 def stories(settings: Settings, processed_paths: list[str]) -> list[str]:
     """Decide the story of every on-topic article of the run, batch after batch (a copy may
     follow its original in a later batch); write each batch's decisions beside it."""
-    staged = [_load(p) for p in processed_paths]
-    # A batch processed by an older release has no prepared inputs: computed here then.
-    inputs = [d.get("story_inputs") or pipeline.story_inputs(d["matched"]) for d in staged]
+    staged: list[batches.Processed] = [_load(p) for p in processed_paths]
     with Warehouse(settings.db_path) as wh:
         if settings.stories.enabled:
             story_step.reindex(wh, settings.stories)
-        decisions = story_step.decide(wh, [i for b in inputs for i in b], settings.stories)
-    start = 0
-    for path, batch in zip(processed_paths, inputs, strict=True):
-        _dump(decisions[start : start + len(batch)], _sibling(path, "stories"))
-        start += len(batch)
+        decisions = batches.decide_stories(wh, staged, settings)
+    for path, decided in zip(processed_paths, decisions, strict=True):
+        _dump(decided, _sibling(path, "stories"))
     return processed_paths
 
 
@@ -217,35 +201,21 @@ def extract(
 ) -> str:
     """Run NER over one processed batch (exact copies take their original's entities); return
     the file of warehouse records."""
-    data = _load(processed_path)
-    fs, path = fsspec.core.url_to_fs(_sibling(processed_path, "stories"))
-    decisions = _load(_sibling(processed_path, "stories")) if fs.exists(path) else None
-    # Without story decisions (a batch staged before the stories step existed) NER runs on all.
-    needs_ner = decisions is None or any(not (d.reuses_entities or d.stored) for d in decisions)
-    if data["matched"] and needs_ner:
-        extractor = extractor or pipeline.entity_extractor(settings)
-        mentions = pipeline.extract_mentions(data["matched"], extractor, decisions)
-    else:
-        mentions = [[] for _ in data["matched"]]
-    records, stored = pipeline.to_records(data["matched"], mentions, decisions)
-    out = {
-        "records": records,
-        "outcomes": data["outcomes"] + stored,
-        "errors": data["errors"],
-        "fetched": data["fetched"],
-    }
-    return _dump(out, _sibling(processed_path, "records"))
+    batch: batches.Processed = _load(processed_path)
+    decisions = _load(_sibling(processed_path, "stories"))
+    extracted = batches.extract_batch(batch, decisions, batches.lazy_extractor(settings, extractor))
+    return _dump(extracted, _sibling(processed_path, "records"))
 
 
-def _load_groups(record_paths: list[str], articles: int) -> Iterator[list[dict[str, Any]]]:
+def _load_groups(record_paths: list[str], articles: int) -> Iterator[list[batches.Extracted]]:
     """The staged record batches, read one by one and grouped until a group holds at least
     `articles` articles (the last group may hold fewer)."""
-    group: list[dict[str, Any]] = []
+    group: list[batches.Extracted] = []
     count = 0
     for path in record_paths:
-        data = _load(path)
-        group.append(data)
-        count += len(data["records"])
+        extracted: batches.Extracted = _load(path)
+        group.append(extracted)
+        count += len(extracted.records)
         if count >= articles:
             yield group
             group, count = [], 0
@@ -254,32 +224,17 @@ def _load_groups(record_paths: list[str], articles: int) -> Iterator[list[dict[s
 
 
 def load(settings: Settings, run_id: str, record_paths: list[str]) -> dict[str, int]:
-    """Load the batches, several per transaction (a load's cost is mostly per statement, not
-    per row), record the run, clear the staging folder."""
+    """Load the batches, several per transaction, record the run, clear the staging folder."""
     folder = run_dir(settings, run_id)
     selected = _load(f"{folder}/selected.pkl")
     started = _load(f"{folder}/states.pkl")["started"]
-    polls: list[pipeline.PollResult] = selected["polls"]
-    summary = pipeline.RunSummary(run_id=run_id)
-    pipeline.count_polls(polls, summary)
+    polls: list[PollResult] = selected["polls"]
+    summary = batches.RunSummary(run_id=run_id)
+    batches.count_polls(polls, summary)
     with Warehouse(settings.db_path) as wh:
         for group in _load_groups(record_paths, settings.airflow.load_articles):
-            stats = wh.load(
-                LoadBatch(
-                    run_id,
-                    articles=[r for d in group for r in d["records"]],
-                    outcomes=[o for d in group for o in d["outcomes"]],
-                    errors=[e for d in group for e in d["errors"]],
-                )
-            )
-            summary.add("fetched", sum(d["fetched"] for d in group))
-            pipeline.count_outcomes([o for d in group for o in d["outcomes"]], stats, summary)
-        # Sources are marked as read only after their items are in (see pipeline._run).
-        wh.load(
-            LoadBatch(
-                run_id, polls=[p.poll for p in polls], errors=[p.error for p in polls if p.error]
-            )
-        )
+            batches.load_batches(wh, run_id, group, summary)
+        batches.mark_polled(wh, run_id, polls)
         summary.seconds = time.time() - started
         wh.finish_run(run_id, "completed", dict(summary.counts), summary.seconds)
         publish_if_due(wh, settings)  # logs and carries on if it cannot

@@ -6,7 +6,8 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from newswatch.pipeline import RunSummary, run_once
+from newswatch.batches import RunSummary
+from newswatch.pipeline import run_once
 from newswatch.settings import Settings
 from warehouse.snapshot import publish_if_due
 from warehouse.store import Warehouse

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from extractors.fetch import Fetcher
-from newswatch.pipeline import NewItem, clean_pages, iter_pages
+from newswatch.polling import NewItem
 from newswatch.settings import ArchiveSource, FeedSource, FetchSettings, load_settings
+from newswatch.steps import clean_pages, iter_pages
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 FETCH = FetchSettings(read_timeout=5.0, retries=0, concurrency=4, allow_hosts=["127.0.0.1:*"])

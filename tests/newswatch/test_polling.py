@@ -20,13 +20,8 @@ from alerts.outbox import deliver_pending
 from alerts.rules import OPERATOR_TOPIC, evaluate
 from extractors.fetch import Fetcher
 from newswatch import stages
-from newswatch.pipeline import (
-    PollResult,
-    adaptive_interval,
-    backoff_minutes,
-    poll_source,
-    run_once,
-)
+from newswatch.pipeline import run_once
+from newswatch.polling import PollResult, adaptive_interval, backoff_minutes, poll_source
 from newswatch.settings import (
     AirflowSettings,
     AlertSettings,

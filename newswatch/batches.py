@@ -1,0 +1,205 @@
+"""The batch plumbing: the one composition of the steps that every run path calls.
+
+A batch goes process (fetch, clean, match, fingerprint) -> stories -> extract (NER, records)
+-> load. `run_once` calls these in one process, chunk by chunk; the Airflow tasks in
+`newswatch.stages` call the very same functions with staging files between them, so a new
+step is wired here once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from extractors.entities import EntityExtractor
+from extractors.fetch import Fetcher
+from extractors.stories import StoryDecision, StoryInput, prepared
+from newswatch import stories
+from newswatch.polling import NewItem, PollResult
+from newswatch.settings import Settings, Source
+from newswatch.steps import (
+    Matched,
+    clean_pages,
+    entity_extractor,
+    extract_mentions,
+    iter_pages,
+    match_topics,
+    story_inputs,
+    to_records,
+)
+from warehouse.store import (
+    ArticleRecord,
+    ErrorRecord,
+    ItemOutcome,
+    LoadBatch,
+    LoadStats,
+    Warehouse,
+)
+
+log = logging.getLogger("newswatch.batches")
+
+
+@dataclass
+class RunSummary:
+    """Counts and timings of one run."""
+
+    run_id: str
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    feed_errors: list[tuple[str, str]] = field(default_factory=list)
+    item_errors: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, key: str, n: int) -> None:
+        """Add `n` to a count."""
+        self.counts[key] = self.counts.get(key, 0) + n
+
+
+def count_polls(polls: Sequence[PollResult], summary: RunSummary) -> None:
+    """Add polling counts and feed errors to a run summary (skipped sources: not due)."""
+    summary.add("sources_polled", sum(not p.poll.skipped for p in polls))
+    for p in polls:
+        if p.poll.skipped:
+            summary.add("skipped_not_due", 1)
+            continue
+        summary.add("entries_seen", p.entries)
+        if not p.poll.ok:
+            summary.add("feed_errors", 1)
+            summary.feed_errors.append((p.poll.name, p.poll.error or "failed"))
+
+
+def count_outcomes(outcomes: Sequence[ItemOutcome], stats: LoadStats, summary: RunSummary) -> None:
+    """Add item outcomes and what a load changed to a run summary."""
+    for o in outcomes:
+        summary.add(o.status if o.status != "stored" else "stored_items", 1)
+        if o.status in ("failed", "rejected", "blocked"):
+            summary.item_errors.append((o.source, o.url, o.reason or o.status))
+    summary.add("stored", stats.articles_new)
+    summary.add("mentions", stats.mentions_new)
+    summary.add("new_entities", stats.entities_new)
+
+
+@dataclass
+class Processed:
+    """A batch fetched, cleaned and matched, its on-topic articles fingerprinted."""
+
+    matched: list[Matched]
+    story_inputs: list[StoryInput]
+    outcomes: list[ItemOutcome]
+    errors: list[ErrorRecord]
+    fetched: int
+
+
+@dataclass
+class Extracted:
+    """A batch ready to load: warehouse records plus every item's outcome."""
+
+    records: list[ArticleRecord]
+    outcomes: list[ItemOutcome]
+    errors: list[ErrorRecord]
+    fetched: int
+    exact_copies: int
+
+
+def process_batch(
+    items: Sequence[NewItem],
+    sources: Mapping[str, Source],
+    settings: Settings,
+    fetcher: Fetcher,
+    stored_line_counts: Callable[[str, list[str]], dict[str, int]],
+) -> Processed:
+    """Fetch, clean and match one batch, cleaning each page as it arrives (the CPU works while
+    the rest download), and fingerprint what is on topic: the costly part of story detection,
+    done here because batches run in parallel while story decisions run one at a time."""
+    pages = iter_pages(items, dict(sources), fetcher)
+    cleaned, clean_result = clean_pages(pages, settings, stored_line_counts)
+    matched, match_result = match_topics(cleaned, settings)
+    inputs = story_inputs(matched)
+    if settings.stories.enabled:
+        params = stories.story_params(settings.stories)
+        inputs = [prepared(a, params) for a in inputs]
+    return Processed(
+        matched,
+        inputs,
+        clean_result.outcomes + match_result.outcomes,
+        clean_result.errors,
+        clean_result.fetched,
+    )
+
+
+def decide_stories(
+    wh: Warehouse, batches: Sequence[Processed], settings: Settings
+) -> list[list[StoryDecision]]:
+    """The story of every on-topic article of these batches, per batch, decided in order: a
+    copy may follow its original in a later batch."""
+    flat = stories.decide(wh, [a for b in batches for a in b.story_inputs], settings.stories)
+    out, start = [], 0
+    for batch in batches:
+        out.append(flat[start : start + len(batch.story_inputs)])
+        start += len(batch.story_inputs)
+    return out
+
+
+def extract_batch(
+    batch: Processed,
+    decisions: Sequence[StoryDecision],
+    extractor: Callable[[], EntityExtractor],
+) -> Extracted:
+    """NER over a batch's new articles (copies take their original's entities at load, so a
+    batch of copies never loads the model) and its warehouse records."""
+    needs_ner = any(not (d.reuses_entities or d.stored) for d in decisions)
+    if needs_ner:
+        mentions = extract_mentions(batch.matched, extractor(), decisions)
+    else:
+        mentions = [[] for _ in batch.matched]
+    records, stored = to_records(batch.matched, mentions, decisions)
+    return Extracted(
+        records,
+        batch.outcomes + stored,
+        batch.errors,
+        batch.fetched,
+        sum(d.reuses_entities and not d.stored for d in decisions),
+    )
+
+
+def load_batches(
+    wh: Warehouse, run_id: str, group: Sequence[Extracted], summary: RunSummary
+) -> LoadStats:
+    """Load extracted batches in one transaction (a load costs mostly per statement, not per
+    row) and count what they changed."""
+    outcomes = [o for e in group for o in e.outcomes]
+    stats = wh.load(
+        LoadBatch(
+            run_id,
+            articles=[r for e in group for r in e.records],
+            outcomes=outcomes,
+            errors=[x for e in group for x in e.errors],
+        )
+    )
+    summary.add("fetched", sum(e.fetched for e in group))
+    summary.add("exact_copies", sum(e.exact_copies for e in group))
+    count_outcomes(outcomes, stats, summary)
+    return stats
+
+
+def mark_polled(wh: Warehouse, run_id: str, polls: Sequence[PollResult]) -> None:
+    """Record the polls, which marks their sources as read (ETag, body hash). Called only once
+    their items are loaded: a run killed before that polls them afresh next time, so no entry
+    is skipped as "unchanged"."""
+    wh.load(
+        LoadBatch(run_id, polls=[p.poll for p in polls], errors=[p.error for p in polls if p.error])
+    )
+
+
+def lazy_extractor(
+    settings: Settings, given: EntityExtractor | None = None
+) -> Callable[[], EntityExtractor]:
+    """The NER extractor, made on first use only: loading the model costs seconds."""
+    made: list[EntityExtractor] = [given] if given is not None else []
+
+    def get() -> EntityExtractor:
+        if not made:
+            made.append(entity_extractor(settings))
+        return made[0]
+
+    return get
