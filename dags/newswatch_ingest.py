@@ -3,51 +3,27 @@ extract entities (once per text: exact copies reuse them), load.
 
 Tasks only wire newswatch.stages; they pass staging-file paths, never pages or texts.
 The warehouse tasks share a one-slot pool, so one process at a time opens the DuckDB file.
+In event mode newswatch_stream ingests as feeds change and this DAG is the cron fallback
+(archives, and anything a stopped triggerer missed); in cron mode it is the main schedule.
 """
 
 from __future__ import annotations
 
-import os
-from datetime import timedelta
-
 import pendulum
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Param, dag, task
 
-# Parse time reads only environment variables: no files, database or network here.
-# In event mode newswatch_stream ingests as feeds change; this DAG stays as the cron fallback
-# (archives, and anything a stopped triggerer missed) on the slower fallback schedule.
-MODE = os.environ.get("NEWSWATCH__AIRFLOW__MODE", "event")
-SCHEDULE = (
-    os.environ.get("NEWSWATCH__AIRFLOW__FALLBACK_SCHEDULE", "@hourly")
-    if MODE == "event"
-    else os.environ.get("NEWSWATCH__AIRFLOW__SCHEDULE", "*/10 * * * *")
-)
-POOL = os.environ.get("NEWSWATCH__AIRFLOW__POOL", "newswatch_warehouse")
-WAREHOUSE = Asset("newswatch-warehouse", uri="file:///newswatch/warehouse.duckdb")
+from newswatch.dags import WAREHOUSE, airflow_settings, default_args, ingest_schedule
 
-default_args = {
-    "owner": "newswatch",
-    "retries": int(os.environ.get("NEWSWATCH__AIRFLOW__RETRIES", "2")),
-    "retry_delay": timedelta(seconds=30),
-    "retry_exponential_backoff": True,
-    "max_retry_delay": timedelta(minutes=10),
-}
-
-
-def _settings():  # type: ignore[no-untyped-def]
-    """Settings for a task, loaded when it runs (never at parse time)."""
-    from newswatch.settings import load_settings
-
-    return load_settings()
+CFG = airflow_settings()
 
 
 @dag(
     dag_id="newswatch_ingest",
-    schedule=SCHEDULE,
+    schedule=ingest_schedule(CFG),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args=default_args,
+    default_args=default_args(CFG),
     tags=["newswatch", "ingest"],
     doc_md=__doc__,
     # Backfill: trigger with since/until (ISO dates) to take only entries published in that range.
@@ -57,51 +33,58 @@ def _settings():  # type: ignore[no-untyped-def]
     },
 )
 def newswatch_ingest() -> None:
-    @task(pool=POOL)
+    @task(pool=CFG.pool)
     def prepare(run_id: str | None = None) -> list[str]:
         from newswatch import stages
+        from newswatch.dags import task_settings
 
-        return stages.prepare(_settings(), str(run_id))
+        return stages.prepare(task_settings(), str(run_id))
 
     @task
     def poll(source: str, run_id: str | None = None, params: dict | None = None) -> str:
         from newswatch import stages
+        from newswatch.dags import task_settings
 
         window = stages.Window.from_params(params or {})
-        return stages.poll(_settings(), str(run_id), source, window)
+        return stages.poll(task_settings(), str(run_id), source, window)
 
-    @task(pool=POOL)
+    @task(pool=CFG.pool)
     def select(
         polls: list[str], run_id: str | None = None, params: dict | None = None
     ) -> list[str]:
         from newswatch import stages
+        from newswatch.dags import task_settings
 
         window = stages.Window.from_params(params or {})
-        return stages.select(_settings(), str(run_id), list(polls), window)
+        return stages.select(task_settings(), str(run_id), list(polls), window)
 
     @task
     def process(batch: str, run_id: str | None = None) -> str:
         from newswatch import stages
+        from newswatch.dags import task_settings
 
-        return stages.process(_settings(), str(run_id), batch)
+        return stages.process(task_settings(), str(run_id), batch)
 
-    @task(pool=POOL)
+    @task(pool=CFG.pool)
     def stories(processed: list[str]) -> list[str]:
         from newswatch import stages
+        from newswatch.dags import task_settings
 
-        return stages.stories(_settings(), list(processed))
+        return stages.stories(task_settings(), list(processed))
 
     @task
     def extract(processed: str) -> str:
         from newswatch import stages
+        from newswatch.dags import task_settings
 
-        return stages.extract(_settings(), processed)
+        return stages.extract(task_settings(), processed)
 
-    @task(pool=POOL, outlets=[WAREHOUSE])
+    @task(pool=CFG.pool, outlets=[WAREHOUSE])
     def load(records: list[str], run_id: str | None = None) -> dict[str, int]:
         from newswatch import stages
+        from newswatch.dags import task_settings
 
-        return stages.load(_settings(), str(run_id), list(records))
+        return stages.load(task_settings(), str(run_id), list(records))
 
     sources = prepare()
     batches = select(poll.expand(source=sources))

@@ -3,25 +3,23 @@
 the feeds that changed, processes only what is new in small chunks, and raises and delivers
 alerts after each chunk, so an item reaches its alert channel within seconds of being seen.
 
-Scheduled on the watcher only when NEWSWATCH__AIRFLOW__MODE is `event` (the default); in `cron`
-mode it is left unscheduled and newswatch_ingest runs on its cron schedule instead.
+Scheduled on the watcher only when `airflow.mode` is `event` (the default); in `cron` mode it is
+left unscheduled and newswatch_ingest runs on its cron schedule instead.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from typing import Any
 
 import pendulum
 from airflow.sdk import Asset, AssetWatcher, dag, task
 
+from newswatch.dags import airflow_settings, default_args
 from newswatch.triggers import FeedWatchTrigger
 
-# Parse time reads only environment variables: no files, database or network here. The
-# trigger loads the settings itself when the triggerer starts it.
-MODE = os.environ.get("NEWSWATCH__AIRFLOW__MODE", "event")
-POOL = os.environ.get("NEWSWATCH__AIRFLOW__POOL", "newswatch_warehouse")
+CFG = airflow_settings()
+# The trigger loads the whole settings itself when the triggerer starts it.
 FEEDS = Asset(
     "newswatch-feeds",
     watchers=[
@@ -37,30 +35,24 @@ FEEDS = Asset(
 
 @dag(
     dag_id="newswatch_stream",
-    schedule=[FEEDS] if MODE == "event" else None,
+    schedule=[FEEDS] if CFG.mode == "event" else None,
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={
-        "owner": "newswatch",
-        "retries": int(os.environ.get("NEWSWATCH__AIRFLOW__RETRIES", "2")),
-        "retry_delay": timedelta(seconds=10),
-        "retry_exponential_backoff": True,
-        "max_retry_delay": timedelta(minutes=5),
-    },
+    default_args=default_args(CFG),
     tags=["newswatch", "stream"],
     doc_md=__doc__,
 )
 def newswatch_stream() -> None:
-    @task(pool=POOL)
+    @task(pool=CFG.pool)
     def ingest_and_alert(triggering_asset_events: Any = None) -> dict[str, int]:
         from airflow.sdk import BaseHook
 
         from alerts.channels import env_with_connections
-        from newswatch.settings import load_settings
+        from newswatch.dags import task_settings
         from newswatch.stream import feeds_from_events, run_event
 
-        settings = load_settings()
+        settings = task_settings()
         events = triggering_asset_events or {}
         extras = [e.extra or {} for asset in events for e in events[asset]]
         env = env_with_connections(settings, BaseHook.get_connection)

@@ -174,6 +174,7 @@ def live(
         parallelism=parallelism,
         log=home / "standalone.log",
         log_port=log_port,
+        config=Path(config) if config else None,
     )
     # SIGTERM (from a supervisor) takes the same path as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))

@@ -35,6 +35,8 @@ class LiveConfig:
     parallelism: int
     log: Path
     log_port: int = 8793  # Airflow's task-log server
+    # The config the monitor was started with: DAGs and tasks read the same (None: config/).
+    config: Path | None = None
 
     @property
     def url(self) -> str:
@@ -72,13 +74,11 @@ def airflow_env(cfg: LiveConfig, settings: Settings) -> dict[str, str]:
             # Task processes may start in another folder: give them absolute paths.
             "NEWSWATCH_DB": str(settings.db_path.resolve()),
             "NEWSWATCH__AIRFLOW__STAGING_DIR": _absolute(settings.airflow.staging_dir),
-            "NEWSWATCH__AIRFLOW__POOL": settings.airflow.pool,
-            "NEWSWATCH__AIRFLOW__SCHEDULE": settings.airflow.schedule,
-            "NEWSWATCH__AIRFLOW__MODE": settings.airflow.mode,
-            "NEWSWATCH__AIRFLOW__FALLBACK_SCHEDULE": settings.airflow.fallback_schedule,
         }
     )
-    if "NEWSWATCH_CONFIG" not in env:
+    if cfg.config is not None:
+        env["NEWSWATCH_CONFIG"] = str(cfg.config.resolve())
+    elif "NEWSWATCH_CONFIG" not in env:
         env["NEWSWATCH_CONFIG"] = str(PROJECT_ROOT / "config")
     return env
 

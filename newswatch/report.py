@@ -11,7 +11,9 @@ from typing import Any
 import altair as alt
 import duckdb
 
+from newswatch.settings import Settings
 from warehouse import trends
+from warehouse.store import Warehouse
 
 TITLES = {
     "trend": "Top entities: stories per day",
@@ -239,3 +241,14 @@ def _source_chart(rows: Sequence[dict[str, Any]]) -> Chart:
         )
         .properties(title=title, width=WIDTH, height=220)
     )
+
+
+def report_path(settings: Settings, day: str) -> Path:
+    """Where the scheduled report of `day` goes: `reports/` beside the warehouse."""
+    return settings.db_path.parent / "reports" / f"report-{day}.html"
+
+
+def write_daily_report(settings: Settings, day: str) -> Path:
+    """Write the scheduled report of the warehouse (opened read-only) for `day`."""
+    with Warehouse(settings.db_path, read_only=True) as wh:
+        return write_report(wh.conn, report_path(settings, day))

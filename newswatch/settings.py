@@ -126,9 +126,12 @@ class AirflowSettings(ConfigSpec):
     # The load step writes staged batches together until a transaction holds this many
     # articles: each statement of a load costs about the same for 50 articles as for 2,000.
     load_articles: int = Field(2000, ge=1)
+    # The one-slot pool every warehouse task runs in; `newswatch live` and the compose init
+    # create it under this name.
     pool: str = "newswatch_warehouse"
+    # Every newswatch DAG's tasks: retries, and the first delay (doubling, up to 10 minutes).
     retries: int = Field(2, ge=0)
-    retry_delay_seconds: int = Field(60, ge=0)
+    retry_delay_seconds: int = Field(30, ge=0)
 
 
 class PollSettings(ConfigSpec):
@@ -162,7 +165,12 @@ class Settings(BaseSettings):
     # Env names: NEWSWATCH__SECTION__KEY. Only load_settings reads the environment (through
     # the sources below); constructing Settings directly never does.
     model_config = SettingsConfigDict(
-        extra="forbid", frozen=True, env_prefix=ENV_PREFIX, env_nested_delimiter="__"
+        extra="forbid",
+        frozen=True,
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        # An empty variable (compose's `${NAME:-}`) means "not set", not "set to nothing".
+        env_ignore_empty=True,
     )
 
     db_path: Path = Path("data/newswatch.duckdb")

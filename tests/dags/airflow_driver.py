@@ -60,6 +60,7 @@ def integrity() -> dict:
             "tags": sorted(dag.tags),
             "owners": sorted({t.owner for t in dag.tasks}),
             "retries": sorted({t.retries for t in dag.tasks}),
+            "retry_delays": sorted({t.retry_delay.total_seconds() for t in dag.tasks}),
             "tasks": sorted(t.task_id for t in dag.tasks),
             "pools": {t.task_id: t.pool for t in dag.tasks},
             "max_active_runs": dag.max_active_runs,

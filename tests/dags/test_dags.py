@@ -86,6 +86,35 @@ def test_cron_mode_schedules_ingest_and_leaves_the_stream_dag_alone(airflow_env)
     assert "newswatch-feeds" not in dags["newswatch_stream"]["schedule"]
 
 
+def test_airflow_settings_reach_every_dag_from_the_yaml_and_env_overrides_them(
+    airflow_env, tmp_path
+):
+    # One source for every DAG: the config file the CLI reads, with NEWSWATCH__* over it.
+    config = tmp_path / "newswatch.yaml"
+    config.write_text(
+        "airflow:\n  pool: nw_custom_pool\n  retries: 4\n  retry_delay_seconds: 7\n"
+        "  mode: cron\n  schedule: '*/7 * * * *'\n",
+        encoding="utf-8",
+    )
+    env = {**airflow_env, "NEWSWATCH_CONFIG": str(config)}
+    dags = drive(env, "integrity")["dags"]
+    assert set(dags) == {
+        "newswatch_ingest",
+        "newswatch_stream",
+        "newswatch_alerts",
+        "newswatch_report",
+    }
+    for dag_id, dag in dags.items():
+        assert dag["retries"] == [4] and dag["retry_delays"] == [7.0], dag_id
+        # Every task that opens the warehouse is in the configured pool, in every DAG.
+        assert "nw_custom_pool" in dag["pools"].values(), dag_id
+        assert "newswatch_warehouse" not in dag["pools"].values(), dag_id
+    assert "expression='*/7 * * * *'" in dags["newswatch_ingest"]["schedule"]
+
+    over = drive({**env, "NEWSWATCH__AIRFLOW__RETRIES": "1"}, "integrity")["dags"]
+    assert all(d["retries"] == [1] for d in over.values())
+
+
 @pytest.mark.e2e
 def test_ingest_dag_loads_sample_from_local_http_and_reruns_idempotently(
     airflow_env, sample_site, tmp_path, make_config
