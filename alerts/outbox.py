@@ -17,7 +17,7 @@ from alerts.config import AlertsConfig, AlertSettings, Channel
 from alerts.rules import evaluate
 from alerts.schedule import HOUR, digest_due, is_quiet, rate_remaining
 from common.keys import utcnow
-from warehouse.store import QUERIES, Warehouse
+from warehouse.store import Warehouse
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def _gate(wh: Warehouse, cfg: Channel, now: datetime) -> _Gate:
     """The channel's quiet hours and rate limit at `now`."""
     recent: list[datetime] = []
     if cfg.rate_limit_per_hour is not None:
-        recent = [r[0] for r in wh.query("channel_messages_since", [cfg.name, now - HOUR])]
+        recent = wh.channel_messages_since(cfg.name, now - HOUR)
     return _Gate(
         quiet=is_quiet(now, cfg.quiet_hours, cfg.timezone),
         remaining=rate_remaining(cfg.rate_limit_per_hour, recent, now),
@@ -99,7 +99,7 @@ def deliver_pending(
                 sent, failed = sent + done, failed + gave_up
                 if not ok:
                     down.add(ch.name)
-        for row in wh.query_dicts("due_deliveries", [now]):
+        for row in wh.due_deliveries(now):
             name = row["channel"]
             if name in down:
                 continue
@@ -119,16 +119,22 @@ def deliver_pending(
             except Exception as exc:  # a bug in a channel must not stop the others
                 error = DeliveryError(f"unexpected {type(exc).__name__}", retryable=True)
             else:
-                _mark_sent(wh, now, alert.alert_key, name, gate)
+                wh.mark_delivery_sent(
+                    now, alert.alert_key, name, log_message=gate is not None and gate.logged
+                )
+                if gate is not None:
+                    gate.spend()
                 sent += 1
                 continue
             give_up = not error.retryable or attempts >= cfg.max_attempts
             next_at = now + timedelta(seconds=backoff_seconds(cfg, attempts))
-            status = "failed" if give_up else "pending"
-            _mark(
-                wh,
-                "mark_delivery_failed",
-                [status, attempts, next_at, str(error), alert.alert_key, name],
+            wh.mark_delivery_failed(
+                alert.alert_key,
+                name,
+                give_up=give_up,
+                attempts=attempts,
+                next_at=next_at,
+                error=str(error),
             )
             log.warning(
                 "alert %s to %s: %s (attempt %d%s)",
@@ -145,25 +151,8 @@ def deliver_pending(
     finally:
         for channel in channels.values():
             channel.close()
-    counts = dict(wh.query("delivery_counts"))
-    pending = int(counts.get("pending", 0))
+    pending = wh.delivery_counts().get("pending", 0)
     return DeliveryStats(sent=sent, failed=failed, pending=pending, held=held)
-
-
-def _mark(wh: Warehouse, query: str, params: list[object]) -> None:
-    """Record one delivery's outcome in its own small transaction."""
-    with wh.transaction() as conn:
-        conn.execute(QUERIES[query], params)
-
-
-def _mark_sent(wh: Warehouse, now: datetime, key: str, name: str, gate: _Gate | None) -> None:
-    """Mark one delivery sent and, for a logged channel, record its message, atomically."""
-    with wh.transaction() as conn:
-        conn.execute(QUERIES["mark_delivery_sent"], [now, key, name])
-        if gate is not None and gate.logged:
-            conn.execute(QUERIES["insert_channel_message"], [name, now, 1, None])
-    if gate is not None:
-        gate.spend()
 
 
 def _deliver_digest(
@@ -177,12 +166,12 @@ def _deliver_digest(
     """Send the channel's digest when its period has ended: (sent, given up, channel ok)."""
     if not gate.open():
         return 0, 0, True
-    last_end = wh.query("last_digest_end", [cfg.name])[0][0]
+    last_end = wh.last_digest_end(cfg.name)
     bounds = digest_due(now, cfg.digest, cfg.digest_at, cfg.timezone, last_end)
     if bounds is None:
         return 0, 0, True
     start, end = bounds
-    rows = wh.query_dicts("digest_deliveries", [cfg.name, end])
+    rows = wh.digest_deliveries(cfg.name, end)
     # A failed digest backs off as a whole: its deliveries share one next attempt time.
     if not rows or max(r["next_attempt_at"] for r in rows) > now:
         return 0, 0, True
@@ -197,15 +186,19 @@ def _deliver_digest(
     except Exception as exc:  # a bug in a channel must not stop the others
         error = DeliveryError(f"unexpected {type(exc).__name__}", retryable=True)
     else:
-        with wh.transaction() as conn:
-            conn.execute(QUERIES["mark_deliveries_sent"], [now, cfg.name, keys])
-            conn.execute(QUERIES["insert_channel_message"], [cfg.name, now, len(keys), end])
+        wh.mark_digest_sent(now, cfg.name, keys, end)
         gate.spend()
         return len(keys), 0, True
     attempts = max(int(r["attempts"]) for r in rows) + 1
     next_at = now + timedelta(seconds=backoff_seconds(alerts, attempts))
-    params = [not error.retryable, alerts.max_attempts, next_at, str(error), cfg.name, keys]
-    _mark(wh, "mark_deliveries_failed", params)
+    wh.mark_digest_failed(
+        cfg.name,
+        keys,
+        permanent=not error.retryable,
+        max_attempts=alerts.max_attempts,
+        next_at=next_at,
+        error=str(error),
+    )
     gave_up = sum(
         1 for r in rows if not error.retryable or int(r["attempts"]) + 1 >= alerts.max_attempts
     )

@@ -7,18 +7,15 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-import duckdb
-
 from alerts import spike
 from alerts.alert import Alert
 from alerts.config import AlertRule, AlertsConfig, Topic
 from common.keys import stable_key, utcnow
 from extractors.relevance import TopicQuery
-from warehouse.store import QUERIES, Warehouse
+from warehouse.store import Warehouse
 
 log = logging.getLogger(__name__)
 
-_FETCH_CHUNK = 500
 # The topic of alerts meant for whoever runs newswatch rather than for analysts.
 OPERATOR_TOPIC = "_operator"
 
@@ -38,50 +35,39 @@ def evaluate(wh: Warehouse, settings: AlertsConfig, now: datetime | None = None)
     """
     now = utcnow() if now is None else now
     channels = [c.name for c in settings.alerts.channels]
-    with wh.transaction() as conn:
+    with wh.transaction():
         found: dict[str, Alert] = {}
         for topic in settings.topics:
             for rule in topic.alerts:
-                for alert in _rule_alerts(conn, topic, rule, now):
+                for alert in _rule_alerts(wh, topic, rule, now):
                     found.setdefault(alert.alert_key, alert)
-        for alert in _feeds_down(conn, settings, now):
+        for alert in _feeds_down(wh, settings, now):
             found.setdefault(alert.alert_key, alert)
         if not found:
             return 0
-        keys = list(found)
-        existing = {r[0] for r in conn.execute(QUERIES["existing_alerts"], [keys]).fetchall()}
+        existing = wh.existing_alert_keys(list(found))
         fresh = [a for k, a in found.items() if k not in existing]
-        if fresh:
-            conn.executemany(QUERIES["insert_alert"], [_alert_row(a) for a in fresh])
-            if channels:
-                conn.executemany(
-                    QUERIES["insert_delivery"],
-                    [(a.alert_key, name, now) for a in fresh for name in channels],
-                )
+        wh.add_alerts([_alert_row(a) for a in fresh], channels, now)
     log.info("alerts: %d new, %d channels", len(fresh), len(channels))
     return len(fresh)
 
 
-def _rule_alerts(
-    conn: duckdb.DuckDBPyConnection, topic: Topic, rule: AlertRule, now: datetime
-) -> list[Alert]:
+def _rule_alerts(wh: Warehouse, topic: Topic, rule: AlertRule, now: datetime) -> list[Alert]:
     """The not-yet-raised alerts of one rule of one topic."""
     if rule.rule == "first_mention":
-        return _first_mentions(conn, topic, rule, now)
+        return _first_mentions(wh, topic, rule, now)
     if rule.rule == "watched_entity":
-        return _watched(conn, topic, now)
+        return _watched(wh, topic, now)
     if rule.rule == "spike":
-        return _spikes(conn, topic, rule, now)
-    return _query_matches(conn, topic, rule, now)
+        return _spikes(wh, topic, rule, now)
+    return _query_matches(wh, topic, rule, now)
 
 
-def _first_mentions(
-    conn: duckdb.DuckDBPyConnection, topic: Topic, rule: AlertRule, now: datetime
-) -> list[Alert]:
+def _first_mentions(wh: Warehouse, topic: Topic, rule: AlertRule, now: datetime) -> list[Alert]:
     """Entities (of the rule's labels) new to the topic, each at its earliest article."""
     if not rule.labels:
         return []
-    rows = _dicts(conn, "alert_first_mentions", [topic.name, list(rule.labels), topic.name])
+    rows = wh.first_mention_candidates(topic.name, rule.labels)
     return [
         _alert(
             r,
@@ -106,12 +92,12 @@ def watchlist_names(topic: Topic) -> list[str]:
     return sorted(names)
 
 
-def _watched(conn: duckdb.DuckDBPyConnection, topic: Topic, now: datetime) -> list[Alert]:
+def _watched(wh: Warehouse, topic: Topic, now: datetime) -> list[Alert]:
     """One alert per story of the topic that mentions a watchlist entity, at its first article."""
     names = watchlist_names(topic)
     if not names:
         return []
-    rows = _dicts(conn, "alert_watched_mentions", [topic.name, names, topic.name])
+    rows = wh.watched_mention_candidates(topic.name, names)
     return [
         _alert(
             r,
@@ -124,28 +110,19 @@ def _watched(conn: duckdb.DuckDBPyConnection, topic: Topic, now: datetime) -> li
     ]
 
 
-def _query_matches(
-    conn: duckdb.DuckDBPyConnection, topic: Topic, rule: AlertRule, now: datetime
-) -> list[Alert]:
+def _query_matches(wh: Warehouse, topic: Topic, rule: AlertRule, now: datetime) -> list[Alert]:
     """Stories of the topic with an article, not matched against this rule before, whose
     title+text match (one alert per story: the key is the story's)."""
     query = TopicQuery.parse(rule.query)
-    cur = conn.execute(QUERIES["alert_query_candidates"], [topic.name, topic.name, rule.query])
-    cols = [d[0] for d in cur.description or []]
     checked: list[str] = []
     hits: list[dict[str, Any]] = []
-    # Texts are read in chunks and dropped; only keys and the matches' metadata are kept.
-    while batch := cur.fetchmany(_FETCH_CHUNK):
-        for values in batch:
-            r = dict(zip(cols, values, strict=True))
-            checked.append(r["article_key"])
-            if query.match(f"{r['title'] or ''}\n{r['text']}").matched:
-                r.pop("text")
-                hits.append(r)
-    if checked:
-        conn.executemany(
-            QUERIES["insert_alert_query_check"], [(topic.name, rule.query, k) for k in checked]
-        )
+    # Texts arrive in chunks and are dropped; only keys and the matches' metadata are kept.
+    for r in wh.query_rule_candidates(topic.name, rule.query):
+        checked.append(r["article_key"])
+        if query.match(f"{r['title'] or ''}\n{r['text']}").matched:
+            r.pop("text")
+            hits.append(r)
+    wh.mark_query_checked(topic.name, rule.query, checked)
     return [
         _alert(
             {**r, "entity": None, "label": None, "query": rule.query},
@@ -158,9 +135,7 @@ def _query_matches(
     ]
 
 
-def _spikes(
-    conn: duckdb.DuckDBPyConnection, topic: Topic, rule: AlertRule, now: datetime
-) -> list[Alert]:
+def _spikes(wh: Warehouse, topic: Topic, rule: AlertRule, now: datetime) -> list[Alert]:
     """Entities (of the rule's labels) in far more distinct stories in the window ending at `now`
     than their own baseline predicts (alerts/spike.py), pointing at the newest driving story.
 
@@ -172,9 +147,11 @@ def _spikes(
     if not rule.labels:
         return []
     win = spike.spike_window(now, rule.window, rule.baseline_days)
-    params = [topic.name, list(rule.labels), win.baseline_start, win.window_start, now]
     alerts = []
-    for r in _dicts(conn, "alert_spike_counts", [*params, rule.min_count]):
+    counts = wh.spike_counts(
+        topic.name, rule.labels, win.baseline_start, win.window_start, now, rule.min_count
+    )
+    for r in counts:
         test = spike.spike_test(
             int(r["observed"]),
             int(r["baseline"]),
@@ -191,13 +168,9 @@ def _spikes(
         previous = alert_key(
             topic.name, "spike", entity_id, rule.window, win.previous_period.isoformat()
         )
-        if conn.execute(QUERIES["alert_recent_keys"], [[previous], win.window_start]).fetchall():
+        if wh.alert_raised_since(previous, win.window_start):
             continue
-        stories = _dicts(
-            conn,
-            "alert_spike_stories",
-            [topic.name, entity_id, win.window_start, now, rule.max_stories],
-        )
+        stories = wh.spike_stories(topic.name, entity_id, win.window_start, now, rule.max_stories)
         if not stories:
             continue
         row = {
@@ -226,9 +199,7 @@ def _story_details(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _feeds_down(
-    conn: duckdb.DuckDBPyConnection, settings: AlertsConfig, now: datetime
-) -> list[Alert]:
+def _feeds_down(wh: Warehouse, settings: AlertsConfig, now: datetime) -> list[Alert]:
     """One `feed_down` operator alert per failing streak longer than poll.alert_after_hours.
 
     The key is the source and the start of its streak: re-evaluating during one outage adds
@@ -238,7 +209,7 @@ def _feeds_down(
     if not enabled:
         return []
     since = now - timedelta(hours=settings.poll.alert_after_hours)
-    rows = _dicts(conn, "alert_feed_down", [since, enabled])
+    rows = wh.feed_down_candidates(since, enabled)
     alerts = []
     for r in rows:
         start: datetime = r["failing_since"]
@@ -260,13 +231,6 @@ def _feeds_down(
         }
         alerts.append(_alert(row, OPERATOR_TOPIC, "feed_down", now, key))
     return alerts
-
-
-def _dicts(conn: duckdb.DuckDBPyConnection, name: str, params: list[Any]) -> list[dict[str, Any]]:
-    """Rows of a named query as dicts."""
-    cur = conn.execute(QUERIES[name], params)
-    cols = [d[0] for d in cur.description or []]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
 def _alert(row: dict[str, Any], topic: str, rule: str, now: datetime, key: str) -> Alert:

@@ -28,15 +28,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from warehouse.store import (
-    QUERIES,
-    TREND_SQL,
-    ArticleRecord,
-    ItemOutcome,
-    LoadBatch,
-    Warehouse,
-    stable_key,
-)
+from common.keys import stable_key
+from warehouse.records import ArticleRecord, ItemOutcome, LoadBatch
+from warehouse.sql import QUERIES, TREND_SQL
+from warehouse.store import Warehouse
 
 TARGET_ROWS_S = 200_000
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT")

@@ -41,7 +41,8 @@ from extractors.stories import (
 from extractors.urls import canonical_url
 from newswatch import stories
 from newswatch.settings import StorySettings, load_settings
-from warehouse.store import ArticleRecord, LoadBatch, Warehouse
+from warehouse.records import ArticleRecord, LoadBatch
+from warehouse.store import Warehouse
 
 COPY_KINDS = (
     "exact",

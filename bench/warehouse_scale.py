@@ -24,7 +24,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse.store import QUERIES, Warehouse
+from warehouse.sql import QUERIES
+from warehouse.store import Warehouse
 
 TARGET_MS = 100.0
 START = "2026-08-25 00:00:00"  # 90 days before the bench date

@@ -28,14 +28,8 @@ from newswatch.steps import (
     story_inputs,
     to_records,
 )
-from warehouse.store import (
-    ArticleRecord,
-    ErrorRecord,
-    ItemOutcome,
-    LoadBatch,
-    LoadStats,
-    Warehouse,
-)
+from warehouse.records import ArticleRecord, ErrorRecord, ItemOutcome, LoadBatch, LoadStats
+from warehouse.store import Warehouse
 
 log = logging.getLogger("newswatch.batches")
 

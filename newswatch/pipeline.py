@@ -27,9 +27,7 @@ from newswatch.polling import NewItem, poll_sources
 from newswatch.settings import Settings, Source
 from newswatch.steps import items_to_process
 from warehouse.snapshot import publish_if_due
-from warehouse.store import (
-    Warehouse,
-)
+from warehouse.store import Warehouse
 
 log = logging.getLogger("newswatch.pipeline")
 

@@ -21,11 +21,7 @@ from extractors.feeds import parse_feed
 from extractors.fetch import Fetcher, FetchResult
 from extractors.urls import url_key
 from newswatch.settings import ArchiveSource, FeedSource, PollSettings, Source
-from warehouse.store import (
-    ErrorRecord,
-    SourcePoll,
-    SourceState,
-)
+from warehouse.records import ErrorRecord, SourcePoll, SourceState
 
 log = logging.getLogger("newswatch.polling")
 

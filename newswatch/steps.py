@@ -24,12 +24,8 @@ from extractors.stories import StoryDecision, StoryInput
 from extractors.urls import ArticleUrl, article_url
 from newswatch.polling import NewItem, PollResult, select_new
 from newswatch.settings import ArchiveSource, Settings, Source
-from warehouse.store import (
-    ArticleRecord,
-    ErrorRecord,
-    ItemOutcome,
-    Warehouse,
-)
+from warehouse.records import ArticleRecord, ErrorRecord, ItemOutcome
+from warehouse.store import Warehouse
 
 log = logging.getLogger("newswatch.steps")
 

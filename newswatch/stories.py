@@ -18,7 +18,8 @@ from extractors.stories import (
     assign_stories,
 )
 from newswatch.settings import StorySettings
-from warehouse.store import QUERIES, Warehouse
+from warehouse.sql import QUERIES
+from warehouse.store import Warehouse
 
 log = logging.getLogger("newswatch.stories")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.trends import named_queries
+from warehouse.sql import named_queries
 
 PARTITIONED = ("articles", "mentions")
 WHOLE = ("entities", "stories")

@@ -1,23 +1,43 @@
-"""The DuckDB warehouse: versioned schema, idempotent loads and the reads the pipeline needs."""
+"""The DuckDB warehouse: versioned schema, idempotent loads and the reads the pipeline needs.
+
+Records live in warehouse/records.py, the SQL in warehouse/sql/ (loaded by warehouse/sql.py),
+the fast staging of row sets in warehouse/staging.py; this module is the `Warehouse` itself.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import numpy as np
 
-from common.keys import stable_key, to_utc_naive, utcnow
+from common.keys import utcnow
+from warehouse.alert_store import AlertStore
+from warehouse.records import (
+    ARRIVALS_LIMIT,
+    ArticleRecord,
+    LoadBatch,
+    LoadStats,
+    SourcePoll,
+    SourceState,
+    entity_id,
+)
+from warehouse.sql import QUERIES, TREND_SQL, migrations, sql_file
+from warehouse.staging import (
+    ARTICLE_COLUMNS,
+    ARTICLE_TYPES,
+    article_row,
+    columns,
+    event_time,
+    hour_of,
+    merge_cells,
+    staged,
+)
 
-_SQL = resources.files("warehouse") / "sql"
-_NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 # The migration that added the trend tables: crossing it fills them from the base tables.
 _TREND_TABLES_VERSION = 7
 
@@ -26,166 +46,7 @@ class WarehouseError(Exception):
     """The warehouse file cannot be opened or used."""
 
 
-def _load_queries(filename: str = "queries.sql") -> dict[str, str]:
-    """Named queries from a file in sql/, split on `-- name:` markers."""
-    text = (_SQL / filename).read_text(encoding="utf-8")
-    parts = _NAME.split(text)
-    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
-
-
-QUERIES = _load_queries()
-TREND_SQL = _load_queries("trends_refresh.sql")
-
-
-def _migrations() -> list[tuple[int, str]]:
-    """(version, sql) for every file in sql/migrations, in order."""
-    found = []
-    for entry in (_SQL / "migrations").iterdir():
-        match = re.match(r"^(\d+)_.*\.sql$", entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
-def entity_id(name: str, label: str) -> str:
-    """The key of an entity: its label and canonical name."""
-    return stable_key(label, name, size=8)
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    """A clean, on-topic article ready to store."""
-
-    article_key: str
-    url: str
-    canonical_url: str
-    source: str
-    site: str | None
-    title: str | None
-    text: str
-    published: datetime | None
-    fetched_at: datetime
-    language: str | None
-    content_hash: str
-    topics: dict[str, tuple[str, ...]]
-    mentions: dict[tuple[str, str], int]  # (canonical name, label) -> count
-    site_lines: tuple[tuple[str, str], ...] = ()  # (line hash, line) of its short lines
-    # Its story (extractors.stories): None makes the article a story of its own.
-    story_key: str | None = None
-    text_hash: str | None = None
-    copy_of: str | None = None
-    copy_kind: str | None = None
-    copy_score: float | None = None
-    story_buckets: tuple[int, ...] = ()
-    # An exact copy carries no mentions of its own: it takes this article's at load time.
-    mentions_from: str | None = None
-    # Counted where the record is made (a parallel task); counted at load time if not given.
-    words: int | None = None
-
-
-@dataclass(frozen=True)
-class ItemOutcome:
-    """What became of one feed entry in this run."""
-
-    url_key: str
-    url: str
-    source: str
-    guid: str | None
-    title: str | None
-    status: str  # stored | offtopic | rejected | failed
-    reason: str | None = None
-    article_key: str | None = None
-
-
-@dataclass(frozen=True)
-class ErrorRecord:
-    """A failure of one URL at one stage."""
-
-    url_key: str
-    stage: str
-    url: str
-    source: str
-    reason: str
-    status_code: int | None
-    retryable: bool
-
-
-@dataclass(frozen=True)
-class SourcePoll:
-    """A source's polling result, for its health record."""
-
-    name: str
-    kind: str
-    location: str
-    ok: bool
-    new_items: int = 0
-    etag: str | None = None
-    last_modified: str | None = None
-    content_hash: str | None = None
-    error: str | None = None
-    # Polling health and schedule (see newswatch.pipeline.schedule_poll).
-    skipped: bool = False  # not due: no request was made
-    polled_at: datetime | None = None
-    status_code: int | None = None
-    not_modified: bool = False
-    unconditional: bool = False
-    failing_since: datetime | None = None
-    interval_minutes: float | None = None
-    next_poll_at: datetime | None = None
-    ttl_minutes: float | None = None
-    validated_since_change: bool = False
-    lying_validators: bool = False
-    lying_detected_at: datetime | None = None
-
-
-@dataclass
-class LoadBatch:
-    """Everything one run (or one batch of it) writes, applied in one transaction."""
-
-    run_id: str
-    articles: list[ArticleRecord] = field(default_factory=list)
-    outcomes: list[ItemOutcome] = field(default_factory=list)
-    errors: list[ErrorRecord] = field(default_factory=list)
-    polls: list[SourcePoll] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class LoadStats:
-    """What a load changed."""
-
-    articles_new: int
-    entities_new: int
-    mentions_new: int
-
-
-@dataclass(frozen=True)
-class SourceState:
-    """What the warehouse remembers about a source between polls."""
-
-    name: str
-    etag: str | None
-    last_modified: str | None
-    content_hash: str | None
-    last_success: datetime | None
-    last_error: str | None
-    consecutive_failures: int
-    items_seen: int
-    polls: int = 0
-    not_modified: int = 0
-    failing_since: datetime | None = None
-    interval_minutes: float | None = None
-    next_poll_at: datetime | None = None
-    ttl_minutes: float | None = None
-    validated_since_change: bool = False
-    lying_validators: bool = False
-    arrivals: tuple[datetime, ...] = ()  # when new items were first seen, newest first
-
-
-# How many recent arrival times of new items a source's state carries.
-ARRIVALS_LIMIT = 200
-
-
-class Warehouse:
+class Warehouse(AlertStore):
     """A DuckDB file with newswatch's schema; one writer process at a time."""
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
@@ -234,13 +95,13 @@ class Warehouse:
             "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
         )
         current = self.schema_version()
-        for version, sql in _migrations():
+        for version, sql in migrations():
             if version <= current:
                 continue
             with self.transaction() as conn:
                 conn.execute(sql)
                 conn.execute("INSERT INTO schema_version VALUES (?, ?)", [version, utcnow()])
-        self.conn.execute((_SQL / "views.sql").read_text(encoding="utf-8"))
+        self.conn.execute(sql_file("views.sql"))
         if 0 < current < _TREND_TABLES_VERSION <= self.schema_version():
             self.rebuild_trends()
 
@@ -363,23 +224,23 @@ class Warehouse:
             # Each table is written with one statement of column lists: DuckDB runs executemany
             # row by row, which made a 200-article load take seconds instead of a tenth of one.
             if fresh:
-                rows = [_article_row(a, batch.run_id) for a in fresh]
-                with _staged(conn, "staged_articles", _ARTICLE_COLUMNS, rows, _ARTICLE_TYPES):
+                rows = [article_row(a, batch.run_id) for a in fresh]
+                with staged(conn, "staged_articles", ARTICLE_COLUMNS, rows, ARTICLE_TYPES):
                     conn.execute(QUERIES["insert_article"])
                 topics = [
                     (a.article_key, t, list(terms)) for a in fresh for t, terms in a.topics.items()
                 ]
                 if topics:
-                    conn.execute(QUERIES["insert_topic_match"], _columns(topics, 3))
+                    conn.execute(QUERIES["insert_topic_match"], columns(topics, 3))
             if new_entities:
-                conn.execute(QUERIES["insert_entity"], _columns(new_entities, 3))
+                conn.execute(QUERIES["insert_entity"], columns(new_entities, 3))
             mention_rows = [
                 (a.article_key, ids[key], count) for a in fresh for key, count in a.mentions.items()
             ]
             if mention_rows:
                 # Only articles new to the warehouse get mentions here: no row can conflict.
                 names = ("article_key", "entity_id", "count")
-                with _staged(conn, "staged_mentions", names, mention_rows, {"count": np.int32}):
+                with staged(conn, "staged_mentions", names, mention_rows, {"count": np.int32}):
                     conn.execute(QUERIES["insert_mention"])
             # After the batch's own mentions: an exact copy's original may be in this batch.
             copies = [
@@ -401,7 +262,7 @@ class Warehouse:
                     lines.setdefault((a.site or "", h), [0, line])[0] += 1
             if lines:
                 rows = [(site, h, n, line) for (site, h), (n, line) in lines.items()]
-                conn.execute(QUERIES["add_site_line"], _columns(rows, 4))
+                conn.execute(QUERIES["add_site_line"], columns(rows, 4))
             if batch.outcomes:
                 # The last outcome of a URL in the batch stands, as if applied in order.
                 latest = {o.url_key: o for o in batch.outcomes}
@@ -420,7 +281,7 @@ class Warehouse:
                     )
                     for o in latest.values()
                 ]
-                conn.execute(QUERIES["upsert_seen_item"], _columns(seen, 10))
+                conn.execute(QUERIES["upsert_seen_item"], columns(seen, 10))
                 done = [o.url_key for o in batch.outcomes if o.status != "failed"]
                 if done:
                     conn.execute(QUERIES["resolve_errors"], [now, done])
@@ -457,8 +318,8 @@ class Warehouse:
         if not fresh:
             return
         by_key = {a.article_key: a for a in fresh}
-        times = {k: _event_time(a) for k, a in by_key.items()}
-        hours = {k: _hour(t) for k, t in times.items()}
+        times = {k: event_time(a) for k, a in by_key.items()}
+        hours = {k: hour_of(t) for k, t in times.items()}
         opens = {k: int((a.story_key or k) == k) for k, a in by_key.items()}
         entity_cells: dict[tuple[str, str, datetime], list[int]] = {}
         openers: dict[str, list[str]] = {}
@@ -487,9 +348,9 @@ class Warehouse:
             names = ("topic", "entity_id", "hour", "articles", "mentions", "stories")
             rows = [(*k, *v) for k, v in entity_cells.items()]
             types = {"hour": "M8[us]", **{n: np.int32 for n in names[3:]}}
-            with _staged(conn, "staged_entity_cells", names, rows, types):
-                _merge_cells(conn, "entity_hours", by_hour)
-                _merge_cells(conn, "entity_days", by_day)
+            with staged(conn, "staged_entity_cells", names, rows, types):
+                merge_cells(conn, "entity_hours", by_hour)
+                merge_cells(conn, "entity_days", by_day)
             totals: dict[str, list[int]] = {}
             for (topic, eid, _), (n_articles, n_mentions, n_stories) in entity_cells.items():
                 if topic == "":
@@ -497,7 +358,7 @@ class Warehouse:
                     t[0] += n_articles
                     t[1] += n_mentions
                     t[2] += n_stories
-            cols = _columns([(eid, *t) for eid, t in totals.items()], 4)
+            cols = columns([(eid, *t) for eid, t in totals.items()], 4)
             conn.execute(
                 TREND_SQL["add_entity_totals"],
                 {
@@ -528,8 +389,8 @@ class Warehouse:
         source_names = ("source", "hour", "articles", "stories")
         rows = [(*k, *v) for k, v in source_cells.items()]
         types = {"hour": "M8[us]", "articles": np.int32, "stories": np.int32}
-        with _staged(conn, "staged_source_cells", source_names, rows, types):
-            _merge_cells(conn, "source_hours", by_hour)
+        with staged(conn, "staged_source_cells", source_names, rows, types):
+            merge_cells(conn, "source_hours", by_hour)
 
     @staticmethod
     def add_story_buckets(
@@ -538,7 +399,7 @@ class Warehouse:
         """Index (LSH bucket, article key) pairs, as of a day, in one statement."""
         if buckets:
             names = ("bucket", "article_key")
-            with _staged(conn, "staged_buckets", names, buckets, {"bucket": np.int64}):
+            with staged(conn, "staged_buckets", names, buckets, {"bucket": np.int64}):
                 conn.execute(QUERIES["insert_staged_buckets"], [day])
 
     @staticmethod
@@ -628,98 +489,3 @@ class Warehouse:
                 QUERIES["upsert_source_failure"],
                 [poll.name, poll.kind, poll.location, now, poll.error, now],
             )
-
-
-@contextmanager
-def _staged(
-    conn: duckdb.DuckDBPyConnection,
-    name: str,
-    names: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
-    dtypes: dict[str, Any],
-) -> Iterator[None]:
-    """Expose rows to SQL as a relation `name` for one block. NumPy columns are scanned in
-    place, where list parameters cost DuckDB about 1.5 microseconds per value to convert."""
-    data = {
-        col: np.array([r[i] for r in rows], dtype=dtypes.get(col, object))
-        for i, col in enumerate(names)
-    }
-    conn.register(name, data)
-    try:
-        yield
-    finally:
-        conn.unregister(name)
-
-
-def _merge_cells(conn: duckdb.DuckDBPyConnection, table: str, bounds: dict[str, Any]) -> None:
-    """Add a batch's staged cells to a trend table: the rows of the hours or days it touches
-    are summed with the cells in a temporary table, deleted, and written back once each."""
-    conn.execute(TREND_SQL[f"merge_{table}"], bounds)
-    conn.execute(TREND_SQL[f"replace_{table}"], bounds)
-    conn.execute(TREND_SQL[f"insert_merged_{table}"])
-
-
-def _event_time(a: ArticleRecord) -> datetime:
-    """An article's event time, as the article_events view defines it (UTC, naive)."""
-    fetched = to_utc_naive(a.fetched_at)
-    published = to_utc_naive(a.published)
-    assert fetched is not None
-    return min(published, fetched) if published is not None else fetched
-
-
-def _hour(t: datetime) -> datetime:
-    """The hour a time falls in."""
-    return t.replace(minute=0, second=0, microsecond=0)
-
-
-def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
-    """Rows as one list per column: the parameters of a bulk `unnest` insert."""
-    return [[r[i] for r in rows] for i in range(width)]
-
-
-_ARTICLE_COLUMNS = (
-    "article_key",
-    "url",
-    "canonical_url",
-    "source",
-    "site",
-    "title",
-    "text",
-    "published",
-    "fetched_at",
-    "language",
-    "content_hash",
-    "words",
-    "run_id",
-    "story_key",
-    "text_hash",
-    "copy_of",
-    "copy_kind",
-    "copy_score",
-)
-# Columns that are never NULL get NumPy types; the rest stay objects, so None stays NULL.
-_ARTICLE_TYPES = {"fetched_at": "M8[us]", "words": np.int32}
-
-
-def _article_row(a: ArticleRecord, run_id: str) -> tuple[Any, ...]:
-    """The staged_articles row of one article (_ARTICLE_COLUMNS)."""
-    return (
-        a.article_key,
-        a.url,
-        a.canonical_url,
-        a.source,
-        a.site,
-        a.title,
-        a.text,
-        to_utc_naive(a.published),
-        to_utc_naive(a.fetched_at),
-        a.language,
-        a.content_hash,
-        a.words if a.words is not None else len(a.text.split()),
-        run_id,
-        a.story_key or a.article_key,
-        a.text_hash,
-        a.copy_of,
-        a.copy_kind,
-        a.copy_score,
-    )

@@ -6,25 +6,15 @@ SQL lives in sql/trends.sql; windows end at the newest event in the warehouse.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
 import duckdb
 
+from warehouse.sql import named_queries
+
 Bucket = Literal["day", "hour"]
-_NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 _BUCKETS = ("day", "hour")
-
-
-@cache
-def named_queries(filename: str) -> dict[str, str]:
-    """Named queries of one file in sql/, split on `-- name:` markers."""
-    text = (resources.files("warehouse") / "sql" / filename).read_text(encoding="utf-8")
-    parts = _NAME.split(text)
-    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 def _rows(

@@ -26,7 +26,8 @@ from newswatch.settings import (
     Topic,
     load_settings,
 )
-from warehouse.store import ArticleRecord, LoadBatch, Warehouse
+from warehouse.records import ArticleRecord, LoadBatch
+from warehouse.store import Warehouse
 
 T0 = datetime(2022, 1, 10, 12, 0)
 SITE = "steppe-herald.example"

@@ -6,7 +6,8 @@ from datetime import datetime
 from typer.testing import CliRunner
 
 from newswatch.cli import app
-from warehouse.store import LoadBatch, Warehouse
+from warehouse.records import LoadBatch
+from warehouse.store import Warehouse
 
 T0 = datetime(2022, 1, 10, 12, 0)
 

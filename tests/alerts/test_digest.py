@@ -17,7 +17,8 @@ from alerts.channels import Digest, digest_body, digest_title
 from alerts.outbox import deliver_pending
 from alerts.rules import evaluate
 from newswatch.settings import EmailChannel, JsonlChannel, SlackChannel, WebhookChannel
-from warehouse.store import LoadBatch, Warehouse
+from warehouse.records import LoadBatch
+from warehouse.store import Warehouse
 
 T0 = datetime(2022, 1, 10, 12, 0)
 SECRET = "test-hook-secret"  # the receiver fixture's secret

@@ -6,7 +6,8 @@ import pytest
 
 from alerts.rules import alert_key, evaluate, watchlist_names
 from newswatch.settings import AlertRule, JsonlChannel, WebhookChannel
-from warehouse.store import Warehouse, entity_id
+from warehouse.records import entity_id
+from warehouse.store import Warehouse
 
 T0 = datetime(2022, 1, 10, 12, 0)
 CSTO = ("Collective Security Treaty Organization", "ORG")

@@ -19,7 +19,8 @@ from alerts.spike import (
     tail_probability,
 )
 from newswatch.settings import AlertRule, JsonlChannel
-from warehouse.store import LoadBatch, Warehouse, entity_id
+from warehouse.records import LoadBatch, entity_id
+from warehouse.store import Warehouse
 
 NOW = datetime(2022, 1, 10, 12, 0)
 TOKAYEV = ("Kassym-Jomart Tokayev", "PERSON")

@@ -32,7 +32,8 @@ from newswatch.settings import (
     Settings,
     load_settings,
 )
-from warehouse.store import LoadBatch, SourceState, Warehouse
+from warehouse.records import LoadBatch, SourceState
+from warehouse.store import Warehouse
 
 T0 = datetime(2022, 1, 10, 12, 0)
 CFG = PollSettings(

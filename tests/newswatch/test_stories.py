@@ -19,7 +19,8 @@ from extractors.stories import StoryInput
 from newswatch import stories
 from newswatch.pipeline import run_once
 from newswatch.settings import FeedSource, FetchSettings, StorySettings, load_settings
-from warehouse.store import ArticleRecord, LoadBatch, Warehouse
+from warehouse.records import ArticleRecord, LoadBatch
+from warehouse.store import Warehouse
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "csto-2022"
 

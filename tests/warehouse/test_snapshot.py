@@ -17,8 +17,9 @@ import pytest
 
 from newswatch.pipeline import run_once
 from newswatch.settings import AnalystSettings, Settings, load_settings
+from warehouse.records import ArticleRecord, LoadBatch
 from warehouse.snapshot import analyst_path, publish_if_due, publish_snapshot, snapshot_path
-from warehouse.store import ArticleRecord, LoadBatch, Warehouse
+from warehouse.store import Warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2022, 1, 10, 12, 0)

@@ -5,16 +5,9 @@ from datetime import datetime, timedelta
 import duckdb
 import pytest
 
-from warehouse.store import (
-    ArticleRecord,
-    ErrorRecord,
-    ItemOutcome,
-    LoadBatch,
-    SourcePoll,
-    Warehouse,
-    WarehouseError,
-    _migrations,
-)
+from warehouse.records import ArticleRecord, ErrorRecord, ItemOutcome, LoadBatch, SourcePoll
+from warehouse.sql import migrations
+from warehouse.store import Warehouse, WarehouseError
 
 T0 = datetime(2022, 1, 10, 12, 0)
 
@@ -71,7 +64,7 @@ def counts(wh: Warehouse) -> tuple:
 
 def test_migrations_apply_once_and_reopen(tmp_path):
     path = tmp_path / "w.duckdb"
-    latest = max(version for version, _ in _migrations())
+    latest = max(version for version, _ in migrations())
     assert latest >= 3  # 003_feed_health
     with Warehouse(path) as w:
         assert w.schema_version() == latest

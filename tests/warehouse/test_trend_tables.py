@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from warehouse.store import ArticleRecord, LoadBatch, Warehouse
+from warehouse.records import ArticleRecord, LoadBatch
+from warehouse.store import Warehouse
 
 T0 = datetime(2022, 1, 7, 9, 15)
 CSTO = ("Collective Security Treaty Organization", "ORG")

@@ -9,7 +9,8 @@ import duckdb
 import pytest
 
 from warehouse import trends
-from warehouse.store import ArticleRecord, LoadBatch, Warehouse
+from warehouse.records import ArticleRecord, LoadBatch
+from warehouse.store import Warehouse
 
 TOKAYEV = ("Kassym-Jomart Tokayev", "PERSON")
 CSTO = ("Collective Security Treaty Organization", "ORG")
