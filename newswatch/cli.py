@@ -226,8 +226,8 @@ def trends(
             err.print(str(exc.args[0]), highlight=False)
             raise typer.Exit(2) from None
     with _open_read_only(settings) as wh:
-        top = wh.query_dicts("top_entities", [days, topic, limit])
-        rising = wh.query_dicts("rising_entities", [topic, days, days, limit])
+        top = wh.top_entities(days, topic, limit)
+        rising = wh.rising_entities(topic, days, limit)
     scope = f"topic {topic}" if topic else "all topics"
     table = Table(title=f"Top entities, last {days} days ({scope})")
     for col in ("entity", "label", "stories", "articles", "mentions", "first seen"):
@@ -269,8 +269,8 @@ def stories_cmd(
     sites carried it, and how it was copied (exact, syndicated, rewritten)."""
     settings = _settings(config, db)
     with _open_read_only(settings) as wh:
-        rows = wh.query_dicts("story_list", [copied, limit])
-        total = wh.query("story_totals")[0]
+        rows = wh.story_list(copied, limit)
+        total = wh.story_totals()
     table = Table(title=f"Stories: {total[0]} from {total[1]} articles")
     for col in ("first seen", "title", "articles", "sites", "exact", "syndicated", "rewrites"):
         table.add_column(col, justify="left" if col in ("first seen", "title") else "right")
@@ -296,7 +296,7 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
     settings = _settings(config, db)
     now = utcnow()
     with _open_read_only(settings) as wh:
-        rows = {r["name"]: r for r in wh.query_dicts("feeds_report")}
+        rows = {r["name"]: r for r in wh.feeds_report()}
         # A warehouse not yet migrated to feed health (schema 3) has no schedule to show.
         health = {r["name"]: r for r in wh.feed_health(now)} if wh.schema_version() >= 3 else {}
     table = Table(title="Sources")

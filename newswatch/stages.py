@@ -158,7 +158,7 @@ def select(
     with Warehouse(settings.db_path) as wh:
         items = steps.items_to_process(wh, settings, polls, enabled)
         hosts = sorted({(urlsplit(i.url).hostname or "").removeprefix("www.") for i in items})
-        lines = {h: dict(wh.query("site_lines_of", [h])) for h in hosts}
+        lines = {h: wh.site_lines(h) for h in hosts}
     _dump({"polls": polls, "site_lines": lines}, f"{folder}/selected.pkl")
     size = settings.airflow.batch_size
     return [

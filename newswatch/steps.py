@@ -329,5 +329,5 @@ def entity_extractor(settings: Settings) -> EntityExtractor:
 
 def due_retries(wh: Warehouse, settings: Settings, sources: set[str]) -> list[NewItem]:
     """Items that failed before and may be tried again."""
-    rows = wh.query("due_retries", [settings.fetch.max_attempts, list(sources)])
-    return [NewItem(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+    rows = wh.due_retries(settings.fetch.max_attempts, sorted(sources))
+    return [NewItem(r.url_key, r.url, r.source, r.guid, r.title) for r in rows]

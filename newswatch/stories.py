@@ -18,7 +18,7 @@ from extractors.stories import (
     assign_stories,
 )
 from newswatch.settings import StorySettings
-from warehouse.sql import QUERIES
+from warehouse.reads import StoryAssignment
 from warehouse.store import Warehouse
 
 log = logging.getLogger("newswatch.stories")
@@ -118,7 +118,7 @@ def reindex(wh: Warehouse, settings: StorySettings) -> int:
     total = 0
     params = story_params(settings)
     while True:
-        rows = wh.query("unindexed_articles", [_REINDEX_CHUNK])
+        rows = wh.unindexed_articles(_REINDEX_CHUNK)
         if not rows:
             if total:
                 # Articles changed stories: the trend tables count stories by opening article.
@@ -127,18 +127,14 @@ def reindex(wh: Warehouse, settings: StorySettings) -> int:
         # Unindexed articles are not "stored" to the detector: drop their provisional story.
         inputs = [StoryInput(k, t, x) for k, t, x in rows]
         decisions = assign_stories(inputs, _Unindexed(lookup(wh, settings), inputs), params)
-        now = utcnow()
-        with wh.transaction() as conn:
-            for d in decisions:
-                conn.execute(
-                    QUERIES["set_article_story"],
-                    [d.story_key, d.text_hash, d.copy_of, d.kind, d.score, d.article_key],
-                )
-            buckets = [(b, d.article_key) for d in decisions for b in d.buckets]
-            Warehouse.add_story_buckets(conn, buckets, now.date())
-            touched = sorted({d.story_key for d in decisions} | {d.article_key for d in decisions})
-            conn.execute(QUERIES["refresh_stories"], [now, touched])
-            conn.execute(QUERIES["drop_empty_stories"], [touched])
+        wh.assign_stories(
+            [
+                StoryAssignment(d.article_key, d.story_key, d.text_hash, d.copy_of, d.kind, d.score)
+                for d in decisions
+            ],
+            [(b, d.article_key) for d in decisions for b in d.buckets],
+            utcnow(),
+        )
         total += len(rows)
         log.info("stories: re-indexed %d stored articles", total)
 

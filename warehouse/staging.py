@@ -109,3 +109,87 @@ def article_row(a: ArticleRecord, run_id: str) -> tuple[Any, ...]:
         a.copy_kind,
         a.copy_score,
     )
+
+
+def add_trends(
+    conn: duckdb.DuckDBPyConnection,
+    fresh: Sequence[ArticleRecord],
+    mentions: Sequence[tuple[str, str, int]],
+) -> None:
+    """Add new articles' counts to the trend tables (see migration 007)."""
+    if not fresh:
+        return
+    by_key = {a.article_key: a for a in fresh}
+    times = {k: event_time(a) for k, a in by_key.items()}
+    hours = {k: hour_of(t) for k, t in times.items()}
+    opens = {k: int((a.story_key or k) == k) for k, a in by_key.items()}
+    entity_cells: dict[tuple[str, str, datetime], list[int]] = {}
+    openers: dict[str, list[str]] = {}
+    firsts: dict[str, tuple[datetime, str]] = {}
+    for key, eid, count in mentions:
+        for topic in ("", *by_key[key].topics):
+            cell = entity_cells.setdefault((topic, eid, hours[key]), [0, 0, 0])
+            cell[0] += 1
+            cell[1] += count
+            cell[2] += opens[key]
+        if opens[key]:
+            openers.setdefault(key, []).append(eid)
+        seen = (times[key], key)
+        if eid not in firsts or seen < firsts[eid]:
+            firsts[eid] = seen
+    source_cells: dict[tuple[str, datetime], list[int]] = {}
+    for key, a in by_key.items():
+        cell = source_cells.setdefault((a.source, hours[key]), [0, 0])
+        cell[0] += 1
+        cell[1] += opens[key]
+    touched = sorted(set(hours.values()))
+    days = sorted({h.date() for h in touched})
+    by_hour = {"lo": touched[0], "hi": touched[-1], "hours": touched}
+    by_day = {"lo": days[0], "hi": days[-1], "days": days}
+    if entity_cells:
+        names = ("topic", "entity_id", "hour", "articles", "mentions", "stories")
+        rows = [(*k, *v) for k, v in entity_cells.items()]
+        types = {"hour": "M8[us]", **{n: np.int32 for n in names[3:]}}
+        with staged(conn, "staged_entity_cells", names, rows, types):
+            merge_cells(conn, "entity_hours", by_hour)
+            merge_cells(conn, "entity_days", by_day)
+        totals: dict[str, list[int]] = {}
+        for (topic, eid, _), (n_articles, n_mentions, n_stories) in entity_cells.items():
+            if topic == "":
+                t = totals.setdefault(eid, [0, 0, 0])
+                t[0] += n_articles
+                t[1] += n_mentions
+                t[2] += n_stories
+        cols = columns([(eid, *t) for eid, t in totals.items()], 4)
+        conn.execute(
+            TREND_SQL["add_entity_totals"],
+            {
+                "entity_ids": cols[0],
+                "articles": cols[1],
+                "mentions": cols[2],
+                "stories": cols[3],
+            },
+        )
+    if openers:
+        conn.execute(
+            TREND_SQL["insert_story_entities"],
+            {
+                "story_keys": list(openers),
+                "hours": [hours[k] for k in openers],
+                "entity_lists": list(openers.values()),
+            },
+        )
+    if firsts:
+        conn.execute(
+            TREND_SQL["merge_first_seen"],
+            {
+                "entity_ids": list(firsts),
+                "times": [t for t, _ in firsts.values()],
+                "article_keys": [k for _, k in firsts.values()],
+            },
+        )
+    source_names = ("source", "hour", "articles", "stories")
+    rows = [(*k, *v) for k, v in source_cells.items()]
+    types = {"hour": "M8[us]", "articles": np.int32, "stories": np.int32}
+    with staged(conn, "staged_source_cells", source_names, rows, types):
+        merge_cells(conn, "source_hours", by_hour)

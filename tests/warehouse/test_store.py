@@ -122,7 +122,7 @@ def test_named_trend_queries(wh):
     top = wh.query_dicts("top_entities", [7, "csto", 10])
     assert top[0]["entity"] == CSTO[0] and top[0]["articles"] == 3
     assert wh.query_dicts("top_entities", [7, "other", 10]) == []
-    rising = wh.query_dicts("rising_entities", [None, 7, 7, 10])
+    rising = wh.rising_entities(None, 7, 10)
     assert rising[0]["entity"] == PUTIN[0]
 
 

@@ -233,28 +233,9 @@ ORDER BY c.stories DESC, c.articles DESC, c.mentions DESC, e.entity
 LIMIT ?;
 
 -- name: rising_entities
--- Stories in the last 24 h against the daily average of the N days before (optionally one
--- topic); stories, not articles, so that a report copied twenty times is not a trend:
--- (topic, days, days, limit).
-WITH anchor AS (SELECT max(hour) AS now FROM source_hours),
-counts AS (
-    SELECT h.entity_no,
-           coalesce(sum(h.stories) FILTER (
-               WHERE h.hour > anchor.now - INTERVAL 24 HOUR), 0) AS last_24h,
-           coalesce(sum(h.stories) FILTER (
-               WHERE h.hour <= anchor.now - INTERVAL 24 HOUR), 0) AS before
-    FROM entity_hours h, anchor
-    WHERE h.topic = coalesce(CAST(? AS VARCHAR), '')
-      AND h.hour > anchor.now - INTERVAL 24 HOUR - to_days(CAST(? AS INTEGER))
-    GROUP BY h.entity_no
-)
-SELECT e.entity, e.label, c.last_24h::BIGINT AS last_24h, c.before::BIGINT AS before,
-       round((c.last_24h + 1) / (c.before / CAST(? AS DOUBLE) + 1), 2) AS ratio
-FROM counts c
-JOIN entity_numbers e USING (entity_no)
-WHERE c.last_24h > 0
-ORDER BY ratio DESC, last_24h DESC, e.entity
-LIMIT ?;
+-- The CLI's rising entities: views.sql's rising_entities_for, the one definition (topic, days,
+-- limit).
+SELECT entity, label, last_24h, before, ratio FROM rising_entities_for(?, ?) LIMIT ?;
 
 -- name: story_list
 -- Newest stories first (only those with copies when the first parameter is true).

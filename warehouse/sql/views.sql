@@ -72,28 +72,38 @@ WHERE first_seen IS NOT NULL;
 
 -- "Now" is the newest hour holding an article, so a backfilled archive trends like live data.
 -- Counted in stories: twenty copies of one report are one piece of news.
-CREATE OR REPLACE VIEW rising_entities AS
+-- Rising entities of one topic ('' or NULL: all topics): stories in the last 24 h against the
+-- daily average of the `days` days before, as a table function (the CLI's `newswatch trends`
+-- reads it with LIMIT): SELECT * FROM rising_entities_for('csto', 30).
+CREATE OR REPLACE MACRO rising_entities_for(topic_name, days) AS TABLE
 WITH anchor AS (SELECT max(hour) AS now FROM source_hours),
 counts AS (
     SELECT h.entity_no,
            coalesce(sum(h.stories) FILTER (
                WHERE h.hour > anchor.now - INTERVAL 24 HOUR), 0)::BIGINT AS last_24h,
            coalesce(sum(h.stories) FILTER (
-               WHERE h.hour <= anchor.now - INTERVAL 24 HOUR), 0)::BIGINT AS previous_7d
+               WHERE h.hour <= anchor.now - INTERVAL 24 HOUR), 0)::BIGINT AS before
     FROM entity_hours h, anchor
-    WHERE h.topic = '' AND h.hour > anchor.now - INTERVAL 8 DAY
+    WHERE h.topic = coalesce(CAST(topic_name AS VARCHAR), '')
+      AND h.hour > anchor.now - INTERVAL 24 HOUR - to_days(CAST(days AS INTEGER))
     GROUP BY h.entity_no
 )
-SELECT e.entity,
-       e.label,
-       c.last_24h,
-       c.previous_7d,
-       round(c.previous_7d / 7.0, 2) AS baseline_per_day,
-       round((c.last_24h + 1) / (c.previous_7d / 7.0 + 1), 2) AS ratio
+SELECT e.entity, e.label, c.last_24h, c.before,
+       round((c.last_24h + 1) / (c.before / CAST(days AS DOUBLE) + 1), 2) AS ratio
 FROM counts c
 JOIN entity_numbers e USING (entity_no)
 WHERE c.last_24h > 0
 ORDER BY ratio DESC, last_24h DESC, e.entity;
+
+-- The same over all topics and the last week, with the baseline spelt out.
+CREATE OR REPLACE VIEW rising_entities AS
+SELECT entity,
+       label,
+       last_24h,
+       before AS previous_7d,
+       round(before / 7.0, 2) AS baseline_per_day,
+       ratio
+FROM rising_entities_for(NULL, 7);
 
 -- Pairs of entities named by the same story-opening article, by stories, each pair both ways
 -- round. It is every pair ever: for one entity, entity_partners below is far cheaper.

@@ -1,0 +1,114 @@
+"""The warehouse's other typed reads and writes: the CLI's tables, story re-indexing, retries.
+
+`Warehouse` inherits these, so callers outside warehouse/ never name a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, NamedTuple
+
+import duckdb
+
+from warehouse.sql import QUERIES
+
+
+class StoryAssignment(NamedTuple):
+    """Where re-indexing put one stored article."""
+
+    article_key: str
+    story_key: str
+    text_hash: str
+    copy_of: str | None
+    copy_kind: str | None
+    copy_score: float | None
+
+
+class RetryItem(NamedTuple):
+    """An item that failed before and may be fetched again."""
+
+    url_key: str
+    url: str
+    source: str
+    guid: str | None
+    title: str | None
+
+
+class Reads:
+    """Reads the CLI and the pipeline need, and the story re-index's writes."""
+
+    conn: duckdb.DuckDBPyConnection
+
+    def transaction(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """Provided by Warehouse."""
+        raise NotImplementedError
+
+    def _dicts(self, name: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """A named query's rows as dicts."""
+        cur = self.conn.execute(QUERIES[name], list(params))
+        cols = [d[0] for d in cur.description or []]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def top_entities(self, days: int, topic: str | None, limit: int) -> list[dict[str, Any]]:
+        """Top entities of the last `days` days (one topic, or all when None)."""
+        return self._dicts("top_entities", [days, topic, limit])
+
+    def rising_entities(self, topic: str | None, days: int, limit: int) -> list[dict[str, Any]]:
+        """Entities with more stories in the last 24 h than their `days`-day average."""
+        return self._dicts("rising_entities", [topic, days, limit])
+
+    def story_list(self, copied_only: bool, limit: int) -> list[dict[str, Any]]:
+        """Newest stories first (only those with copies when `copied_only`)."""
+        return self._dicts("story_list", [copied_only, limit])
+
+    def story_totals(self) -> tuple[int, int]:
+        """How many stories and articles the warehouse holds."""
+        row = self.conn.execute(QUERIES["story_totals"]).fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def feeds_report(self) -> list[dict[str, Any]]:
+        """Per source: last success and error, failing streak, items seen, stored, failed."""
+        return self._dicts("feeds_report")
+
+    def due_retries(self, max_attempts: int, sources: Sequence[str]) -> list[RetryItem]:
+        """Items of these sources that failed before and have attempts left."""
+        rows = self.conn.execute(QUERIES["due_retries"], [max_attempts, list(sources)])
+        return [RetryItem(*r) for r in rows.fetchall()]
+
+    def site_lines(self, site: str) -> dict[str, int]:
+        """Every counted short line of one site: line hash -> articles carrying it."""
+        return dict(self.conn.execute(QUERIES["site_lines_of"], [site]).fetchall())
+
+    def unindexed_articles(self, limit: int) -> list[tuple[str, str | None, str]]:
+        """Articles stored before story detection existed, oldest first: key, title, text."""
+        return self.conn.execute(QUERIES["unindexed_articles"], [limit]).fetchall()
+
+    def assign_stories(
+        self,
+        assigned: Sequence[StoryAssignment],
+        buckets: Sequence[tuple[int, str]],
+        now: datetime,
+    ) -> None:
+        """Put re-indexed articles in their stories, index their buckets, refresh the stories
+        they left or joined: one transaction."""
+        with self.transaction() as conn:
+            conn.executemany(
+                QUERIES["set_article_story"],
+                [
+                    [a.story_key, a.text_hash, a.copy_of, a.copy_kind, a.copy_score, a.article_key]
+                    for a in assigned
+                ],
+            )
+            self.add_story_buckets(conn, buckets, now.date())
+            touched = sorted({a.story_key for a in assigned} | {a.article_key for a in assigned})
+            conn.execute(QUERIES["refresh_stories"], [now, touched])
+            conn.execute(QUERIES["drop_empty_stories"], [touched])
+
+    @staticmethod
+    def add_story_buckets(
+        conn: duckdb.DuckDBPyConnection, buckets: Sequence[tuple[int, str]], day: Any
+    ) -> None:
+        """Provided by Warehouse."""
+        raise NotImplementedError
