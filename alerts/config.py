@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Literal, Protocol
@@ -10,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
+from alerts.schedule import parse_clock, parse_span
 from common.spec import ConfigSpec
 from extractors.config import EntityLabel, GazetteerEntry, valid_query
 from extractors.relevance import TopicQuery
@@ -92,9 +92,6 @@ class Topic(ConfigSpec):
         return TopicQuery.parse(self.query)
 
 
-_CLOCK = r"([01]\d|2[0-3]):[0-5]\d"
-
-
 class _ChannelSchedule(ConfigSpec):
     """When a channel may send, shared by every kind: rate limit, digest, quiet hours."""
 
@@ -111,20 +108,14 @@ class _ChannelSchedule(ConfigSpec):
     @field_validator("digest_at")
     @classmethod
     def _clock(cls, value: str) -> str:
-        if not re.fullmatch(_CLOCK, value):
-            raise ValueError(f"expected a 24-hour time HH:MM such as 08:00, got {value!r}")
+        parse_clock(value)  # the parser the scheduler uses; its ValueError names the problem
         return value
 
     @field_validator("quiet_hours")
     @classmethod
     def _span(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not re.fullmatch(f"{_CLOCK}-{_CLOCK}", value):
-            raise ValueError(f"expected HH:MM-HH:MM such as 22:00-07:00, got {value!r}")
-        start, end = value.split("-")
-        if start == end:
-            raise ValueError(f"start and end are the same in {value!r}: an empty or 24-hour span")
+        if value is not None:
+            parse_span(value)
         return value
 
     @field_validator("timezone")

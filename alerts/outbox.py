@@ -17,6 +17,7 @@ from alerts.config import AlertsConfig, AlertSettings, Channel
 from alerts.rules import evaluate
 from alerts.schedule import HOUR, digest_due, is_quiet, rate_remaining
 from common.keys import utcnow
+from common.retry import backoff
 from warehouse.store import Warehouse
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def _gate(wh: Warehouse, cfg: Channel, now: datetime) -> _Gate:
 
 def backoff_seconds(alerts: AlertSettings, attempts: int) -> float:
     """The wait after the `attempts`-th failed attempt: doubling from the initial, capped."""
-    return float(min(alerts.backoff_max, alerts.backoff_initial * 2 ** max(attempts - 1, 0)))
+    return backoff(alerts.backoff_initial, alerts.backoff_max, attempts)
 
 
 def deliver_pending(

@@ -31,9 +31,12 @@ def parse_clock(text: str) -> time:
 def parse_span(spec: str) -> tuple[time, time]:
     """`HH:MM-HH:MM` as (start, end); the end may be earlier than the start (past midnight)."""
     start, sep, end = spec.partition("-")
-    if not sep:
-        raise ValueError(f"expected HH:MM-HH:MM such as 22:00-07:00, got {spec!r}")
-    first, last = parse_clock(start), parse_clock(end)
+    try:
+        if not sep:
+            raise ValueError(spec)
+        first, last = parse_clock(start), parse_clock(end)
+    except ValueError:
+        raise ValueError(f"expected HH:MM-HH:MM such as 22:00-07:00, got {spec!r}") from None
     if first == last:
         raise ValueError(f"start and end are the same in {spec!r}: an empty or 24-hour span")
     return first, last

@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import py3langid
 import trafilatura
@@ -15,6 +14,7 @@ from trafilatura.settings import Document
 
 from extractors.boilerplate import PhraseFilter, normalise_lines
 from extractors.interstitial import detect_block
+from extractors.urls import site_of
 
 if TYPE_CHECKING:
     from extractors.config import CleanSettings
@@ -89,10 +89,8 @@ def detect_language(text: str) -> str | None:
 
 def _site(sitename: str | None, url: str | None) -> str | None:
     """The site an article comes from: its host name, else the name the page gives."""
-    host = urlsplit(url).hostname if url else None
-    if host:
-        return host.removeprefix("www.")
-    return sitename or None
+    host = site_of(url) if url else ""
+    return host or sitename or None
 
 
 def _drop_leading_title(text: str, title: str | None) -> str:

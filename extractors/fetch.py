@@ -14,7 +14,6 @@ import codecs
 import functools
 import logging
 import math
-import random
 import re
 import socket
 import ssl
@@ -25,8 +24,6 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Self
 from urllib.parse import urljoin, urlsplit
@@ -34,8 +31,15 @@ from urllib.parse import urljoin, urlsplit
 import charset_normalizer
 import httpcore
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_attempt
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_result,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
 
+from common.retry import retry_after_seconds
 from extractors.config import FetchSettings
 from extractors.netguard import DEFAULT_PORTS, AddressRefused, GuardedBackend, NetGuard
 from extractors.robots import RobotsCache, RobotsResponse
@@ -229,6 +233,12 @@ class Fetcher:
 
     def __init__(self, settings: FetchSettings) -> None:
         self.settings = settings
+        # In-run retries: initial * 2^(n-1) plus up to `initial` of jitter, capped.
+        self._backoff = wait_exponential_jitter(
+            initial=settings.backoff_initial,
+            max=settings.backoff_max,
+            jitter=settings.backoff_initial,
+        )
         self._guard = NetGuard(settings.allow_hosts)
         self._limiter = _HostLimiter(settings.per_host_concurrency)
         self._robots = RobotsCache(self._fetch_robots, settings.user_agent, ttl=settings.robots_ttl)
@@ -331,7 +341,7 @@ class Fetcher:
         previous = state.outcome.result() if state.outcome is not None else None
         if isinstance(previous, _Outcome) and previous.retry_after is not None:
             return previous.retry_after
-        return _backoff(self.settings, state.attempt_number)
+        return self._backoff(state)
 
     def _fetch_robots(self, url: str) -> RobotsResponse:
         """One try at a robots.txt, for RobotsCache; redirects followed, size truncated."""
@@ -477,7 +487,7 @@ class Fetcher:
         result = replace(base, error=f"HTTP {status}", retryable=retryable)
         if status not in RETRY_STATUSES:
             return _Outcome(result)
-        delay = _retry_after(response.headers.get("retry-after"))
+        delay = retry_after_seconds(response.headers.get("retry-after"))
         if delay is not None and delay > self.settings.retry_after_max:
             # Waiting that long would stall the run; the URL is retried next run instead.
             reason = f"HTTP {status}: retry-after {math.ceil(delay)}s exceeds limit"
@@ -684,35 +694,6 @@ def _log_result(result: FetchResult) -> None:
             result.attempts,
             result.elapsed,
         )
-
-
-def _backoff(settings: FetchSettings, attempt: int) -> float:
-    """Exponential backoff after `attempt` failures, capped, with jitter."""
-    base = settings.backoff_initial * 2.0 ** min(attempt - 1, 30)
-    # Jitter spreads out retries of many URLs that failed together; scaled so tiny stays tiny.
-    jitter = random.uniform(0, settings.backoff_initial)  # noqa: S311 - not security-related
-    return min(base + jitter, settings.backoff_max)
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    if math.isnan(seconds):
-        return None
-    # Clamped so "1e400" or a far-future date stays a finite, printable number.
-    return min(max(0.0, seconds), 1e9)
 
 
 def _content_length(value: str | None) -> int | None:

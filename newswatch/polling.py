@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from common.keys import stable_key, to_utc_naive, utcnow
+from common.keys import stable_key, utcnow
+from common.retry import backoff, retry_after_seconds
 from extractors.feeds import parse_feed
 from extractors.fetch import Fetcher, FetchResult
 from extractors.urls import url_key
@@ -94,10 +94,13 @@ def skipped_poll(source: Source, now: datetime) -> PollResult:
 
 def backoff_minutes(cfg: PollSettings, failures: int, rng: random.Random | None = None) -> float:
     """Minutes to wait after the `failures`-th failure in a row: doubling, capped, jittered down."""
-    exponent = min(max(failures - 1, 0), 30)
-    base = min(cfg.backoff_max_minutes, cfg.backoff_initial_minutes * 2.0**exponent)
-    draw = (rng or random).random()  # jitter spreads load; not security
-    return base * (1.0 - BACKOFF_JITTER * draw)
+    return backoff(
+        cfg.backoff_initial_minutes,
+        cfg.backoff_max_minutes,
+        failures,
+        jitter=BACKOFF_JITTER,
+        rng=rng,
+    )
 
 
 def adaptive_interval(arrivals: Iterable[datetime], now: datetime, cfg: PollSettings) -> float:
@@ -143,16 +146,8 @@ def retry_after_minutes(result: FetchResult | None, now: datetime) -> float | No
     """A 429/503's Retry-After (delta-seconds or HTTP-date), in minutes."""
     if result is None or result.status not in (429, 503):
         return None
-    value = (_header(result, "retry-after") or "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return int(value) / 60
-    try:
-        when = to_utc_naive(parsedate_to_datetime(value))
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, (when - now).total_seconds() / 60) if when else None
+    seconds = retry_after_seconds(_header(result, "retry-after"), now)
+    return None if seconds is None else seconds / 60
 
 
 def schedule_poll(

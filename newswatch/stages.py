@@ -15,13 +15,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import fsspec
 
 from common.keys import utcnow
 from extractors.entities import EntityExtractor
 from extractors.fetch import Fetcher
+from extractors.urls import site_of
 from newswatch import batches, polling, steps
 from newswatch import stories as story_step
 from newswatch.polling import PollResult
@@ -157,7 +157,7 @@ def select(
     enabled = {s.name for s in settings.sources if s.enabled}
     with Warehouse(settings.db_path) as wh:
         items = steps.items_to_process(wh, settings, polls, enabled)
-        hosts = sorted({(urlsplit(i.url).hostname or "").removeprefix("www.") for i in items})
+        hosts = sorted({site_of(i.url) for i in items})
         lines = {h: wh.site_lines(h) for h in hosts}
     _dump({"polls": polls, "site_lines": lines}, f"{folder}/selected.pkl")
     size = settings.airflow.batch_size

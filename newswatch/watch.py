@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from common.retry import backoff, retry_after_seconds
 from extractors.feeds import parse_feed
 from extractors.fetch import Fetcher, FetchResult
 from newswatch.settings import FeedSource, Settings, StreamSettings
@@ -52,18 +53,22 @@ class FeedState:
     last_error: str | None = None
 
 
-def retry_after_seconds(result: FetchResult) -> float | None:
-    """A 429/503's Retry-After in seconds (delta-seconds only; dates are rare on feeds)."""
+def retry_after(result: FetchResult) -> float | None:
+    """A 429/503's Retry-After in seconds (delta-seconds or HTTP date)."""
     if result.status not in (429, 503):
         return None
-    value = ((result.headers or {}).get("retry-after") or "").strip()
-    return float(value) if value.isdigit() else None
+    return retry_after_seconds((result.headers or {}).get("retry-after"))
 
 
 def backoff_seconds(cfg: StreamSettings, failures: int, rng: random.Random | None = None) -> float:
     """Seconds to wait after the `failures`-th failure in a row: doubling, capped, jittered."""
-    base = min(cfg.backoff_max_seconds, cfg.backoff_initial_seconds * 2.0 ** min(failures - 1, 30))
-    return base * (1.0 - BACKOFF_JITTER * (rng or random).random())
+    return backoff(
+        cfg.backoff_initial_seconds,
+        cfg.backoff_max_seconds,
+        failures,
+        jitter=BACKOFF_JITTER,
+        rng=rng,
+    )
 
 
 class FeedWatcher:
@@ -152,7 +157,7 @@ class FeedWatcher:
         """A failed poll: back off (longer if the server asks), remember why."""
         feed.failures += 1
         wait = backoff_seconds(self.cfg, feed.failures)
-        asked = retry_after_seconds(result)
+        asked = retry_after(result)
         if asked is not None:
             wait = max(wait, min(asked, self.cfg.backoff_max_seconds))
         feed.next_due = now + wait
