@@ -683,14 +683,12 @@ def test_attacks_are_refused_cheaply(case: Case, no_network: None) -> None:
     assert result.entries == []
     assert result.error is not None and result.error.startswith("refused: ")
     assert peak < 50_000_000
-    assert elapsed < 1.0
+    assert elapsed < 5.0  # refused before any expansion: not seconds of work
 
 
 def test_rss091_public_doctype_is_allowed_and_never_fetched(no_network: None) -> None:
     case = next(c for c in by_hand() if c.name == "hand/rss091-netscape-doctype")
-    start = time.perf_counter()
-    result = parse_feed(case.data, FEED_URL)
-    assert time.perf_counter() - start < 1.0
+    result = parse_feed(case.data, FEED_URL)  # no_network: a fetch of the DTD would fail
     assert result.error is None
     assert [e.link for e in result.entries] == ["http://old.example.com/1"]
 

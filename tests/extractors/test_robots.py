@@ -94,7 +94,8 @@ def test_crawl_delay_is_capped(local_server: Any) -> None:
     with Fetcher(FAST.model_copy(update={"max_crawl_delay": 0.2})) as fetcher:
         assert fetcher.fetch(local_server.url("/a")).ok
         assert fetcher.fetch(local_server.url("/b")).ok
-    assert 0.18 <= time.monotonic() - started < 2.0
+    # Waited the cap (0.2 s), not the hour the site asked for.
+    assert 0.18 <= time.monotonic() - started < 5.0
 
 
 @pytest.mark.parametrize("status", [404, 403, 410])
