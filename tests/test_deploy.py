@@ -343,6 +343,9 @@ def _compose_program() -> list[str] | None:
 @pytest.fixture(scope="module")
 def compose_program() -> list[str]:
     program = _compose_program()
+    if program is None and os.environ.get("CI") == "true":
+        # CI installs docker-compose (make ci-tools): a missing one is a broken CI, not a skip.
+        pytest.fail("docker-compose is missing in CI: make ci-tools could not install it")
     if program is None:
         pytest.skip(
             "docker-compose not installed: neither `docker-compose` nor `docker compose` "
