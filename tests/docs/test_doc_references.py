@@ -102,8 +102,8 @@ def test_warehouse_doc_names_every_table_view_and_macro(tmp_path):
             r[0]
             for r in wh.conn.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-                "UNION SELECT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' AND NOT internal "
-                "AND schema_name = 'main'"
+                "UNION SELECT function_name FROM duckdb_functions() "
+                "WHERE function_type = 'table_macro' AND NOT internal AND schema_name = 'main'"
             ).fetchall()
         }
     missing = sorted(n for n in names if f"`{n}`" not in doc)
