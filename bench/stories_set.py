@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.datafiles import data
 from bench.newsgen import (
     FARM_SITES,
     FIRST_NAMES,
@@ -32,24 +33,10 @@ from bench.newsgen import (
 )
 from bench.spinner import add_boilerplate, reorder_sentences, spin, spin_title
 
-COPY_KINDS = (
-    "exact",
-    "syndicated",
-    "spun10",
-    "spun20",
-    "spun33",
-    "spun20_reordered",
-    "spun20_boilerplate",
-)
+COPY_KINDS = data("stories_set/copy_kinds.json")
 ORIGINAL_KINDS = ("original", "same_event", "followup", "same_template")
 URL_VARIANTS = ("tracking", "amp", "mobile", "http", "slash", "upper")
-_SPIN_RATES = {
-    "spun10": 0.10,
-    "spun20": 0.20,
-    "spun33": 0.33,
-    "spun20_reordered": 0.20,
-    "spun20_boilerplate": 0.20,
-}
+_SPIN_RATES = data("stories_set/spin_rates.json")
 
 
 @dataclass(frozen=True)
