@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from extractors.fetch import BOMS
+from extractors.decode import BOMS
 
 logger = logging.getLogger("newswatch.feeds")
 

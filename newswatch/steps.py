@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from trafilatura.utils import decode_file
-
 from common.keys import stable_key, utcnow
 from extractors.boilerplate import drop_lines, repeated_lines, short_lines
 from extractors.clean import BLOCKED_PREFIX, CleanArticle, extract_article, with_text
+from extractors.decode import decode_body
 from extractors.entities import EntityExtractor, Mention
-from extractors.fetch import Fetcher, decode_body
+from extractors.fetch import Fetcher
 from extractors.stories import StoryDecision, StoryInput
 from extractors.urls import ArticleUrl, article_url
 from newswatch.polling import NewItem, PollResult, select_new
@@ -102,7 +101,7 @@ def iter_pages(
             if path is None:
                 yield Page(item, None, item.url, utcnow(), "not in archive")
             else:
-                yield Page(item, decode_file(path.read_bytes()), item.url, utcnow())
+                yield Page(item, decode_body(path.read_bytes()), item.url, utcnow())
             continue
         res = next(results)
         if res.ok and res.content is not None:

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from extractors import netguard
-from extractors.fetch import Fetcher, decode_body
+from extractors.decode import decode_body
+from extractors.fetch import Fetcher
 from newswatch.settings import FetchSettings
 
 FAST = FetchSettings(
