@@ -236,7 +236,7 @@ class Fetcher:
         self.settings = settings
         # In-run retries: initial * 2^(n-1) plus up to `initial` of jitter, capped.
         self._backoff = wait_exponential_jitter(
-            initial=settings.backoff_initial,
+            multiplier=settings.backoff_initial,
             max=settings.backoff_max,
             jitter=settings.backoff_initial,
         )
