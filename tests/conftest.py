@@ -32,6 +32,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 
 @dataclass
@@ -234,6 +235,9 @@ def sample_site(local_server: LocalServer) -> LocalServer:
 ROOT = Path(__file__).resolve().parents[1]
 
 
+PIPELINE_SECTIONS = ("db_path", "interval_minutes", "fetch", "poll", "clean", "stories", "nlp")
+
+
 @pytest.fixture(scope="session")
 def make_config(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """Write a config folder: the shipped settings and csto topic with the given sources YAML
@@ -244,13 +248,15 @@ def make_config(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]
         (folder / "topics").mkdir()
         topic = (ROOT / "config" / "topics" / "csto.yaml").read_text(encoding="utf-8")
         (folder / "topics" / "csto.yaml").write_text(topic, encoding="utf-8")
-        main = (ROOT / "config" / "newswatch.yaml").read_text(encoding="utf-8")
-        # The shipped file ends with its sources and later sections; keep what precedes sources.
-        head = main[: main.index("sources:")]
+        shipped = yaml.safe_load((ROOT / "config" / "newswatch.yaml").read_text(encoding="utf-8"))
+        # The pipeline's sections as shipped; alerts, airflow and the rest at their defaults.
+        config = {k: shipped[k] for k in PIPELINE_SECTIONS if k in shipped}
         # The tests' sources live on 127.0.0.1, which the SSRF guard refuses unless allow-listed.
-        head = head.replace("\nfetch:\n", "\nfetch:\n  allow_hosts: ['127.0.0.1:*']\n", 1)
+        config["fetch"] = {**config.get("fetch", {}), "allow_hosts": ["127.0.0.1:*"]}
+        config["sources"] = yaml.safe_load("sources:\n" + sources)["sources"] or []
+        config.update(yaml.safe_load(extra) or {})
         (folder / "newswatch.yaml").write_text(
-            head + "sources:\n" + sources + extra, encoding="utf-8"
+            yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
         return folder
 
