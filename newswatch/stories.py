@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+
+from cachetools import LRUCache
 
 from common.keys import utcnow
 from extractors.stories import (
@@ -88,27 +89,15 @@ def decide(
 
 
 # Fingerprints per open warehouse, bounded: enough for the candidates of a run's batches.
-_CACHES: weakref.WeakKeyDictionary[Warehouse, _Lru] = weakref.WeakKeyDictionary()
+_CACHES: weakref.WeakKeyDictionary[Warehouse, LRUCache[str, Fingerprint]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-class _Lru(OrderedDict[str, Fingerprint]):
-    """A mapping that forgets its least recently written entries beyond `size`."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def __setitem__(self, key: str, value: Fingerprint) -> None:
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        if len(self) > self.size:
-            self.popitem(last=False)
-
-
-def _cache(wh: Warehouse) -> _Lru:
+def _cache(wh: Warehouse) -> LRUCache[str, Fingerprint]:
     """The fingerprint cache of an open warehouse (dropped with it)."""
     if wh not in _CACHES:
-        _CACHES[wh] = _Lru(CACHE_SIZE)
+        _CACHES[wh] = LRUCache(maxsize=CACHE_SIZE)
     return _CACHES[wh]
 
 
