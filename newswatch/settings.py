@@ -244,7 +244,7 @@ class _MappingEnvSource(EnvSettingsSource):
     def _load_env_vars(self) -> Mapping[str, str | None]:
         """The variables of the given mapping, named as pydantic-settings expects."""
         # Names are matched case-insensitively, as pydantic-settings does with os.environ.
-        return {k.lower(): v for k, v in self._environ.items()}
+        return {k.lower(): v for k, v in self._environ.items() if v or not self.env_ignore_empty}
 
 
 # The environment load_settings was given; empty outside it, so Settings(...) stays pure.

@@ -91,3 +91,19 @@ def test_live_monitor_writes_alerts_and_ctrl_c_stops_everything(tmp_path, make_c
             except OSError:
                 continue
     assert leftovers == []
+
+
+def test_airflow_processes_read_the_config_live_was_started_with(tmp_path):
+    from newswatch.live import LiveConfig, airflow_env
+    from newswatch.settings import load_settings
+
+    settings = load_settings(env={})
+    base = {"home": tmp_path, "port": 8080, "parallelism": 2, "log": tmp_path / "log"}
+    chosen = airflow_env(LiveConfig(**base, config=tmp_path / "conf"), settings)
+    assert chosen["NEWSWATCH_CONFIG"] == str((tmp_path / "conf").resolve())
+    # Airflow settings are not copied into variables: the DAGs read them from that config.
+    assert not any(
+        k.startswith("NEWSWATCH__AIRFLOW__") and k != "NEWSWATCH__AIRFLOW__STAGING_DIR"
+        for k in chosen
+        if k not in os.environ
+    )

@@ -182,3 +182,9 @@ def test_bad_yaml_value_is_blamed_on_the_file_not_the_env(tmp_path):
     cfg = write(tmp_path / "newswatch.yaml", "fetch:\n  retries: -1\n")
     with pytest.raises(ConfigError, match=r"newswatch\.yaml: fetch\.retries"):
         load_settings(cfg, env={"NEWSWATCH__NLP__MODEL": "x"})
+
+
+def test_an_empty_env_variable_leaves_the_yaml_value(tmp_path):
+    # compose passes `${NEWSWATCH__AIRFLOW__MODE:-}`: unset in .env must mean "the YAML's".
+    cfg = write(tmp_path / "newswatch.yaml", "airflow:\n  mode: cron\n")
+    assert load_settings(cfg, env={"NEWSWATCH__AIRFLOW__MODE": ""}).airflow.mode == "cron"
