@@ -7,6 +7,10 @@ import random
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+# Backoffs of sources that fail together (one outage) are shortened by up to this fraction at
+# random, so they do not all come back at the same moment.
+OUTAGE_JITTER = 0.2
+
 
 def backoff(
     initial: float,

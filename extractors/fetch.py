@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 from urllib.parse import urljoin, urlsplit
@@ -84,6 +85,12 @@ class FetchResult:
     attempts: int
     elapsed: float
     headers: dict[str, str] | None = None  # response headers, lower-cased names (polling)
+
+    def retry_after(self, now: datetime | None = None) -> float | None:
+        """A 429/503's Retry-After in seconds (delta-seconds or HTTP date), else None."""
+        if self.status not in (429, 503):
+            return None
+        return retry_after_seconds((self.headers or {}).get("retry-after"), now)
 
     @property
     def ok(self) -> bool:

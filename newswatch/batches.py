@@ -8,6 +8,7 @@ step is wired here once.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -189,11 +190,9 @@ def lazy_extractor(
     settings: Settings, given: EntityExtractor | None = None
 ) -> Callable[[], EntityExtractor]:
     """The NER extractor, made on first use only: loading the model costs seconds."""
-    made: list[EntityExtractor] = [given] if given is not None else []
 
+    @functools.cache
     def get() -> EntityExtractor:
-        if not made:
-            made.append(entity_extractor(settings))
-        return made[0]
+        return given or entity_extractor(settings)
 
     return get

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from common.keys import stable_key, utcnow
-from common.retry import backoff, retry_after_seconds
+from common.retry import OUTAGE_JITTER, backoff
 from extractors.feeds import parse_feed
 from extractors.fetch import Fetcher, FetchResult
 from extractors.urls import url_key
@@ -69,9 +69,6 @@ def _items_from_feed(content: bytes, url: str, source: str) -> tuple[list[NewIte
 
 # A source due within this much counts as due: scheduled runs start a few seconds early or late.
 DUE_SLACK = timedelta(seconds=60)
-# Backoff delays are shortened by up to this fraction at random, so feeds that failed together
-# (one outage) do not all come back at the same minute.
-BACKOFF_JITTER = 0.2
 _TTL = re.compile(rb"<ttl>\s*(\d{1,7})\s*</ttl>", re.IGNORECASE)
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d{1,10})", re.IGNORECASE)
 
@@ -98,7 +95,7 @@ def backoff_minutes(cfg: PollSettings, failures: int, rng: random.Random | None 
         cfg.backoff_initial_minutes,
         cfg.backoff_max_minutes,
         failures,
-        jitter=BACKOFF_JITTER,
+        jitter=OUTAGE_JITTER,
         rng=rng,
     )
 
@@ -144,9 +141,7 @@ def max_age_minutes(result: FetchResult | None) -> float | None:
 
 def retry_after_minutes(result: FetchResult | None, now: datetime) -> float | None:
     """A 429/503's Retry-After (delta-seconds or HTTP-date), in minutes."""
-    if result is None or result.status not in (429, 503):
-        return None
-    seconds = retry_after_seconds(_header(result, "retry-after"), now)
+    seconds = result.retry_after(now) if result is not None else None
     return None if seconds is None else seconds / 60
 
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from common.retry import backoff, retry_after_seconds
+from common.retry import OUTAGE_JITTER, backoff
 from extractors.feeds import parse_feed
 from extractors.fetch import Fetcher, FetchResult
 from newswatch.settings import FeedSource, Settings, StreamSettings
@@ -25,8 +25,6 @@ log = logging.getLogger("newswatch.watch")
 
 # Entry keys remembered per feed: far more than a feed lists, so old entries never come back.
 SEEN_LIMIT = 5000
-# Jitter taken off a backoff wait, so feeds that failed together do not retry together.
-BACKOFF_JITTER = 0.2
 
 
 @dataclass(frozen=True)
@@ -53,20 +51,13 @@ class FeedState:
     last_error: str | None = None
 
 
-def retry_after(result: FetchResult) -> float | None:
-    """A 429/503's Retry-After in seconds (delta-seconds or HTTP date)."""
-    if result.status not in (429, 503):
-        return None
-    return retry_after_seconds((result.headers or {}).get("retry-after"))
-
-
 def backoff_seconds(cfg: StreamSettings, failures: int, rng: random.Random | None = None) -> float:
     """Seconds to wait after the `failures`-th failure in a row: doubling, capped, jittered."""
     return backoff(
         cfg.backoff_initial_seconds,
         cfg.backoff_max_seconds,
         failures,
-        jitter=BACKOFF_JITTER,
+        jitter=OUTAGE_JITTER,
         rng=rng,
     )
 
@@ -157,7 +148,7 @@ class FeedWatcher:
         """A failed poll: back off (longer if the server asks), remember why."""
         feed.failures += 1
         wait = backoff_seconds(self.cfg, feed.failures)
-        asked = retry_after(result)
+        asked = result.retry_after()
         if asked is not None:
             wait = max(wait, min(asked, self.cfg.backoff_max_seconds))
         feed.next_due = now + wait

@@ -13,16 +13,10 @@ from typing import Any
 
 import duckdb
 
-from warehouse.sql import QUERIES
+from warehouse.sql import QUERIES, named_rows
 
 # Rows of a query rule's candidates are read in chunks: their texts are dropped as they go.
 _FETCH_CHUNK = 500
-
-
-def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """The rows of an executed statement as dicts."""
-    cols = [d[0] for d in cur.description or []]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
 class AlertStore:
@@ -34,19 +28,15 @@ class AlertStore:
         """Provided by Warehouse."""
         raise NotImplementedError
 
-    def _rows(self, name: str, params: Sequence[Any]) -> list[dict[str, Any]]:
-        """A named alert query's rows as dicts."""
-        return _dicts(self.conn.execute(QUERIES[name], list(params)))
-
     # --- rule candidates ---
 
     def first_mention_candidates(self, topic: str, labels: Sequence[str]) -> list[dict[str, Any]]:
         """Entities of these labels new to the topic, each at its earliest original article."""
-        return self._rows("alert_first_mentions", [topic, list(labels), topic])
+        return named_rows(self.conn, "alert_first_mentions", [topic, list(labels), topic])
 
     def watched_mention_candidates(self, topic: str, names: Sequence[str]) -> list[dict[str, Any]]:
         """Stories of the topic naming an entity of these (lower-cased) names, not yet alerted."""
-        return self._rows("alert_watched_mentions", [topic, list(names), topic])
+        return named_rows(self.conn, "alert_watched_mentions", [topic, list(names), topic])
 
     def query_rule_candidates(self, topic: str, query: str) -> Iterator[dict[str, Any]]:
         """Articles of the topic not yet matched against this query rule, with their text."""
@@ -74,13 +64,15 @@ class AlertStore:
     ) -> list[dict[str, Any]]:
         """Per entity with >= min_count stories in the window: window and baseline stories."""
         params = [topic, list(labels), baseline_start, window_start, now, min_count]
-        return self._rows("alert_spike_counts", params)
+        return named_rows(self.conn, "alert_spike_counts", params)
 
     def spike_stories(
         self, topic: str, entity_id: str, window_start: datetime, now: datetime, limit: int
     ) -> list[dict[str, Any]]:
         """The stories that drove an entity's spike, newest first."""
-        return self._rows("alert_spike_stories", [topic, entity_id, window_start, now, limit])
+        return named_rows(
+            self.conn, "alert_spike_stories", [topic, entity_id, window_start, now, limit]
+        )
 
     def alert_raised_since(self, alert_key: str, since: datetime) -> bool:
         """Whether this alert was raised after `since`."""
@@ -90,7 +82,7 @@ class AlertStore:
 
     def feed_down_candidates(self, since: datetime, sources: Sequence[str]) -> list[dict[str, Any]]:
         """Enabled sources failing since before `since`: one row per failing streak."""
-        return self._rows("alert_feed_down", [since, list(sources)])
+        return named_rows(self.conn, "alert_feed_down", [since, list(sources)])
 
     # --- the outbox ---
 
@@ -114,7 +106,7 @@ class AlertStore:
 
     def due_deliveries(self, now: datetime) -> list[dict[str, Any]]:
         """Pending deliveries due at `now`, oldest alert first, each with its alert."""
-        return self._rows("due_deliveries", [now])
+        return named_rows(self.conn, "due_deliveries", [now])
 
     def mark_delivery_sent(
         self, now: datetime, alert_key: str, channel: str, *, log_message: bool
@@ -159,7 +151,7 @@ class AlertStore:
 
     def digest_deliveries(self, channel: str, before: datetime) -> list[dict[str, Any]]:
         """Pending deliveries of the channel whose alert was raised before `before`."""
-        return self._rows("digest_deliveries", [channel, before])
+        return named_rows(self.conn, "digest_deliveries", [channel, before])
 
     def mark_digest_sent(
         self, now: datetime, channel: str, alert_keys: Sequence[str], period_end: datetime

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import duckdb
 
-from warehouse.sql import QUERIES
+from warehouse.sql import QUERIES, named_rows
 
 
 class StoryAssignment(NamedTuple):
@@ -45,23 +45,17 @@ class Reads:
         """Provided by Warehouse."""
         raise NotImplementedError
 
-    def _dicts(self, name: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """A named query's rows as dicts."""
-        cur = self.conn.execute(QUERIES[name], list(params))
-        cols = [d[0] for d in cur.description or []]
-        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
-
     def top_entities(self, days: int, topic: str | None, limit: int) -> list[dict[str, Any]]:
         """Top entities of the last `days` days (one topic, or all when None)."""
-        return self._dicts("top_entities", [days, topic, limit])
+        return named_rows(self.conn, "top_entities", [days, topic, limit])
 
     def rising_entities(self, topic: str | None, days: int, limit: int) -> list[dict[str, Any]]:
         """Entities with more stories in the last 24 h than their `days`-day average."""
-        return self._dicts("rising_entities", [topic, days, limit])
+        return named_rows(self.conn, "rising_entities", [topic, days, limit])
 
     def story_list(self, copied_only: bool, limit: int) -> list[dict[str, Any]]:
         """Newest stories first (only those with copies when `copied_only`)."""
-        return self._dicts("story_list", [copied_only, limit])
+        return named_rows(self.conn, "story_list", [copied_only, limit])
 
     def story_totals(self) -> tuple[int, int]:
         """How many stories and articles the warehouse holds."""
@@ -70,7 +64,7 @@ class Reads:
 
     def feeds_report(self) -> list[dict[str, Any]]:
         """Per source: last success and error, failing streak, items seen, stored, failed."""
-        return self._dicts("feeds_report")
+        return named_rows(self.conn, "feeds_report")
 
     def due_retries(self, max_attempts: int, sources: Sequence[str]) -> list[RetryItem]:
         """Items of these sources that failed before and have attempts left."""

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from typing import Any
+
+import duckdb
 
 SQL_DIR = resources.files("warehouse") / "sql"
 _NAME = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
@@ -35,3 +39,16 @@ def migrations() -> list[tuple[int, str]]:
 
 QUERIES = named_queries("queries.sql")
 TREND_SQL = named_queries("trends_refresh.sql")
+
+
+def dict_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The rows of an executed statement as dicts keyed by column name."""
+    cols = [d[0] for d in cur.description or []]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def named_rows(
+    conn: duckdb.DuckDBPyConnection, name: str, params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
+    """Run a named statement of queries.sql; its rows as dicts."""
+    return dict_rows(conn.execute(QUERIES[name], list(params)))

@@ -27,7 +27,7 @@ from warehouse.records import (
     SourceState,
     entity_id,
 )
-from warehouse.sql import QUERIES, TREND_SQL, migrations, sql_file
+from warehouse.sql import QUERIES, TREND_SQL, migrations, named_rows, sql_file
 from warehouse.staging import (
     ARTICLE_COLUMNS,
     ARTICLE_TYPES,
@@ -124,9 +124,7 @@ class Warehouse(AlertStore, Reads):
 
     def query_dicts(self, name: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a named query and return rows as dicts."""
-        cur = self.conn.execute(QUERIES[name], list(params))
-        cols = [d[0] for d in cur.description or []]
-        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+        return named_rows(self.conn, name, params)
 
     def source_state(self, name: str) -> SourceState | None:
         """The remembered state of one source, or None if never polled."""

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import duckdb
 
-from warehouse.sql import named_queries
+from warehouse.sql import dict_rows, named_queries
 
 Bucket = Literal["day", "hour"]
 _BUCKETS = ("day", "hour")
@@ -21,9 +21,7 @@ def _rows(
     conn: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Run a named trend query with named parameters; rows as dicts."""
-    cur = conn.execute(named_queries("trends.sql")[name], params)
-    cols = [d[0] for d in cur.description or []]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    return dict_rows(conn.execute(named_queries("trends.sql")[name], params))
 
 
 def _bucket(value: str) -> str:

@@ -284,3 +284,29 @@ def test_unresolvable_host_fails_at_once_and_is_retryable_next_run():
         result = fetcher.fetch("http://newswatch-test.invalid/feed.xml")
     assert result.error and result.error.startswith("connection error")
     assert result.retryable and result.attempts == 1
+
+
+def test_fetch_result_reads_retry_after_only_when_the_server_asks_to_wait():
+    from datetime import datetime
+
+    def result(status: int, value: str) -> FetchResult:
+        return FetchResult(
+            "u",
+            "u",
+            status,
+            None,
+            None,
+            None,
+            None,
+            False,
+            None,
+            True,
+            1,
+            0.0,
+            {"retry-after": value},
+        )
+
+    now = datetime(2022, 1, 6, 12, 0)
+    assert result(503, "Thu, 06 Jan 2022 12:01:00 GMT").retry_after(now) == 60
+    assert result(429, "30").retry_after(now) == 30
+    assert result(500, "30").retry_after(now) is None  # only 429 and 503 ask to wait
