@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from common.spec import ConfigSpec
-from extractors.netguard import parse_allow_entry
 from extractors.relevance import QueryError, TopicQuery
 
 EntityLabel = Literal[
@@ -67,6 +66,9 @@ class FetchSettings(ConfigSpec):
     @field_validator("allow_hosts")
     @classmethod
     def _allow_hosts_parse(cls, entries: list[str]) -> list[str]:
+        # Imported here: settings are read at DAG parse time, the HTTP stack is not needed then.
+        from extractors.netguard import parse_allow_entry
+
         for entry in entries:
             parse_allow_entry(entry)  # raises ValueError with the entry named
         return entries
