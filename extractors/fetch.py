@@ -283,10 +283,6 @@ class Fetcher:
         """Close the pooled connections."""
         self._client.close()
 
-    def fetch_many(self, urls: Sequence[str]) -> list[FetchResult]:
-        """Fetch `urls` concurrently; results are in input order."""
-        return list(self.iter_fetch(urls))
-
     def iter_fetch(self, urls: Sequence[str]) -> Iterator[FetchResult]:
         """Fetch `urls` concurrently, yielding each result in input order as soon as it and
         those before it are done, so the caller can work on a page while others download."""

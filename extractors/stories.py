@@ -57,10 +57,10 @@ def normalise(text: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
-def text_hash(text: str) -> str:
-    """The key of an article's content: equal for texts that differ only in case, spacing or
-    punctuation."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:32]
+def _content_key(normal: str) -> str:
+    """The key of an article's normalised text: equal for texts that differ only in case,
+    spacing or punctuation."""
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:32]
 
 
 def _h32(token: str) -> int:
@@ -134,7 +134,7 @@ def fingerprint(title: str | None, text: str) -> Fingerprint:
     tokens = normal.split()
     words = [w for w in tokens if w not in STOPWORDS]
     return Fingerprint(
-        text_hash=hashlib.sha256(normal.encode("utf-8")).hexdigest()[:32],
+        text_hash=_content_key(normal),
         shingles=_grams(tokens, SHINGLE_WORDS),
         skeleton=_grams(skeleton(text), SKELETON_GRAM),
         words=_set(map(_h32, words)),

@@ -238,7 +238,7 @@ def test_unsupported_scheme_is_permanent(fetcher: Fetcher, url: str) -> None:
     assert not result.retryable and result.attempts == 0 and result.status is None
 
 
-def test_fetch_many_keeps_input_order(fetcher: Fetcher, local_server: Any) -> None:
+def test_iter_fetch_keeps_input_order(fetcher: Fetcher, local_server: Any) -> None:
     Reply = local_server.Reply
     for i in range(8):
         # Earlier URLs answer later, so completion order is the reverse of input order.
@@ -246,11 +246,11 @@ def test_fetch_many_keeps_input_order(fetcher: Fetcher, local_server: Any) -> No
         local_server.route(f"/p{i}", handler=lambda _r, reply=reply: reply)
     local_server.route("/missing", status=404)
     urls = [local_server.url(f"/p{i}") for i in range(8)] + [local_server.url("/missing")]
-    results: list[FetchResult] = fetcher.fetch_many(urls)
+    results: list[FetchResult] = list(fetcher.iter_fetch(urls))
     assert [r.url for r in results] == urls
     assert [r.content for r in results[:8]] == [b"%d" % i for i in range(8)]
     assert results[8].error == "HTTP 404"
-    assert fetcher.fetch_many([]) == []
+    assert list(fetcher.iter_fetch([])) == []
 
 
 def test_iter_fetch_hands_over_each_page_before_slower_later_ones_finish(

@@ -177,7 +177,7 @@ def test_per_host_concurrency_is_never_exceeded(fetcher: Fetcher, local_server: 
 
     for i in range(10):
         local_server.route(f"/p{i}", handler=slow)
-    results = fetcher.fetch_many([local_server.url(f"/p{i}") for i in range(10)])
+    results = list(fetcher.iter_fetch([local_server.url(f"/p{i}") for i in range(10)]))
     assert all(r.ok for r in results)
     assert peak == FAST.per_host_concurrency == 2
 
@@ -193,7 +193,9 @@ def test_per_host_delay_spaces_request_starts(local_server: Any) -> None:
         local_server.route(f"/p{i}", handler=page)
     settings = FAST.model_copy(update={"per_host_delay": 0.2, "respect_robots": False})
     with Fetcher(settings) as fetcher:
-        assert all(r.ok for r in fetcher.fetch_many([local_server.url(f"/p{i}") for i in range(3)]))
+        assert all(
+            r.ok for r in list(fetcher.iter_fetch([local_server.url(f"/p{i}") for i in range(3)]))
+        )
     seen.sort()
     assert all(b - a >= 0.2 - 0.02 for a, b in itertools.pairwise(seen))
 

@@ -65,7 +65,7 @@ def test_robots_fetched_once_per_host(fetcher: Fetcher, local_server: Any) -> No
     robots(local_server, "User-agent: *\nDisallow: /nope\n")
     for i in range(10):
         local_server.route(f"/p{i}", body=b"%d" % i)
-    results = fetcher.fetch_many([local_server.url(f"/p{i}") for i in range(10)])
+    results = list(fetcher.iter_fetch([local_server.url(f"/p{i}") for i in range(10)]))
     assert all(r.ok for r in results)
     fetcher.fetch(local_server.url("/p0"))
     assert local_server.counts["/robots.txt"] == 1
@@ -81,7 +81,9 @@ def test_crawl_delay_spaces_requests(fetcher: Fetcher, local_server: Any) -> Non
 
     local_server.route("/a", handler=page)
     local_server.route("/b", handler=page)
-    assert all(r.ok for r in fetcher.fetch_many([local_server.url("/a"), local_server.url("/b")]))
+    assert all(
+        r.ok for r in list(fetcher.iter_fetch([local_server.url("/a"), local_server.url("/b")]))
+    )
     assert len(seen) == 2
     assert seen[1] - seen[0] >= 0.4 - 0.02
 
