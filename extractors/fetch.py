@@ -21,7 +21,7 @@ import ssl
 import threading
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -138,10 +138,21 @@ class _GuardedTransport(httpx.HTTPTransport):
 
 
 class _HostLimiter:
-    """Per-host concurrency slots and minimum spacing between request starts; thread-safe."""
+    """Per-host concurrency slots and minimum spacing between request starts; thread-safe.
 
-    def __init__(self, concurrency: int) -> None:
+    `clock` and `sleep` are injectable so the spacing can be tested without real waiting.
+    """
+
+    def __init__(
+        self,
+        concurrency: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._concurrency = concurrency
+        self._clock = clock
+        self._sleep = sleep
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._next_start: dict[str, float] = {}
@@ -153,11 +164,11 @@ class _HostLimiter:
             semaphore = self._slots.setdefault(host, threading.BoundedSemaphore(self._concurrency))
         with semaphore:
             with self._lock:
-                now = time.monotonic()
+                now = self._clock()
                 start = max(now, self._next_start.get(host, 0.0))
                 self._next_start[host] = start + delay
             if start > now:
-                time.sleep(start - now)
+                self._sleep(start - now)
             yield
 
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from cachetools import TLRUCache
 from protego import Protego
 
 DISALLOWED = "disallowed by robots.txt"
 # Retry a failing robots.txt within a run no sooner than this.
 FAILURE_TTL = 300.0
+_LOCK_STRIPES = 64
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,11 @@ class _Rules:
     parser: Protego | None  # None: allow everything
     unavailable: str | None  # set: disallow everything, retryable
     expires: float
+
+
+def _expiry(_where: str, rules: _Rules, _now: float) -> float:
+    """When a cached entry goes stale: the time its rules carry."""
+    return rules.expires
 
 
 def robots_url(url: str) -> str | None:
@@ -77,11 +84,14 @@ class RobotsCache:
         self._fetch = fetch
         self._user_agent = user_agent
         self._ttl = ttl
-        self._max_origins = max_origins
         self._clock = clock
-        self._rules: OrderedDict[str, _Rules] = OrderedDict()
+        # Each entry carries its own expiry: failures are retried sooner than good files.
+        self._rules: TLRUCache[str, _Rules] = TLRUCache(
+            maxsize=max_origins, ttu=_expiry, timer=clock
+        )
         self._lock = threading.Lock()
-        self._origin_locks: dict[str, threading.Lock] = {}
+        # Striped locks give one fetch per origin without a lock per origin ever seen.
+        self._origin_locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
 
     def check(self, url: str) -> Verdict:
         """Whether `url` may be fetched under its origin's robots.txt."""
@@ -101,31 +111,19 @@ class RobotsCache:
 
     def _rules_for(self, where: str) -> _Rules:
         with self._lock:
-            cached = self._fresh(where)
-            if cached is not None:
-                return cached
-            origin_lock = self._origin_locks.setdefault(where, threading.Lock())
-        with origin_lock:  # single flight: one fetch per origin, the others wait for it
+            cached = self._rules.get(where)
+        if cached is not None:
+            return cached
+        # Single flight: one fetch per origin, the others wait for it and read the cache.
+        with self._origin_locks[zlib.crc32(where.encode()) % _LOCK_STRIPES]:
             with self._lock:
-                cached = self._fresh(where)
+                cached = self._rules.get(where)
             if cached is not None:
                 return cached
             rules = self._load(where)
             with self._lock:
                 self._rules[where] = rules
-                self._rules.move_to_end(where)
-                while len(self._rules) > self._max_origins:
-                    old, _ = self._rules.popitem(last=False)
-                    self._origin_locks.pop(old, None)
             return rules
-
-    def _fresh(self, where: str) -> _Rules | None:
-        """The cached, unexpired rules for `where`; call with the lock held."""
-        rules = self._rules.get(where)
-        if rules is None or rules.expires <= self._clock():
-            return None
-        self._rules.move_to_end(where)
-        return rules
 
     def _load(self, where: str) -> _Rules:
         response = self._fetch(where)

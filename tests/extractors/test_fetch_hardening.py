@@ -3,6 +3,7 @@ redirect loops, content types and charsets that lie."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import itertools
 import socket
@@ -17,7 +18,7 @@ import pytest
 
 from extractors import netguard
 from extractors.decode import decode_body
-from extractors.fetch import Fetcher
+from extractors.fetch import Fetcher, _HostLimiter
 from newswatch.settings import FetchSettings
 
 FAST = FetchSettings(
@@ -164,13 +165,18 @@ def test_per_host_concurrency_is_never_exceeded(fetcher: Fetcher, local_server: 
     lock = threading.Lock()
     active = 0
     peak = 0
+    both_in = threading.Barrier(2, timeout=10)
 
     def slow(_request: Any) -> Any:
         nonlocal active, peak
         with lock:
             active += 1
             peak = max(peak, active)
-        time.sleep(0.1)
+        # The first two requests wait for each other, so the pool must have let two in at once;
+        # later ones pass the broken barrier straight away.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_in.wait()
+        both_in.abort()
         with lock:
             active -= 1
         return local_server.Reply(200, b"ok")
@@ -180,6 +186,68 @@ def test_per_host_concurrency_is_never_exceeded(fetcher: Fetcher, local_server: 
     results = list(fetcher.iter_fetch([local_server.url(f"/p{i}") for i in range(10)]))
     assert all(r.ok for r in results)
     assert peak == FAST.per_host_concurrency == 2
+
+
+class _FakeTime:
+    """A clock that only moves when the limiter sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+
+
+def test_host_limiter_spaces_starts_per_host_by_the_delay() -> None:
+    fake = _FakeTime()
+    limiter = _HostLimiter(2, clock=fake.clock, sleep=fake.sleep)
+    starts: list[tuple[str, float]] = []
+    for host in ["a:80", "a:80", "b:80", "a:80"]:
+        with limiter.slot(host, 1.5):
+            starts.append((host, fake.now))
+    # a waits 1.5 s after each of its starts; b has its own schedule and starts at once.
+    assert starts == [("a:80", 100.0), ("a:80", 101.5), ("b:80", 101.5), ("a:80", 103.0)]
+    assert fake.sleeps == [1.5, 1.5]
+
+
+def test_host_limiter_does_not_wait_when_the_delay_has_passed() -> None:
+    fake = _FakeTime()
+    limiter = _HostLimiter(1, clock=fake.clock, sleep=fake.sleep)
+    with limiter.slot("a:80", 2.0):
+        pass
+    fake.now += 5.0  # time spent elsewhere counts toward the spacing
+    with limiter.slot("a:80", 2.0):
+        pass
+    assert fake.sleeps == []
+
+
+def test_host_limiter_never_lets_more_than_concurrency_in() -> None:
+    limiter = _HostLimiter(2)
+    inside = threading.Semaphore(0)
+    release = threading.Event()
+    entered: list[int] = []
+
+    def worker(i: int) -> None:
+        with limiter.slot("a:80", 0.0):
+            entered.append(i)
+            inside.release()
+            release.wait(10)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    assert inside.acquire(timeout=10) and inside.acquire(timeout=10)
+    assert not inside.acquire(timeout=0.2)  # the third is held at the slot
+    assert len(entered) == 2
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert len(entered) == 3
 
 
 def test_per_host_delay_spaces_request_starts(local_server: Any) -> None:

@@ -166,6 +166,20 @@ def test_unreachable_robots_allows_and_is_retried_later() -> None:
     assert len(calls) == 2
 
 
+def test_robots_cache_keeps_only_the_most_recent_origins() -> None:
+    calls: list[str] = []
+
+    def fetch(url: str) -> RobotsResponse:
+        calls.append(url)
+        return RobotsResponse(200, b"User-agent: *\nDisallow: /x\n")
+
+    cache = RobotsCache(fetch, "newswatch/0.1", max_origins=2, clock=lambda: 0.0)
+    for host in ["a", "b", "a", "c", "a", "b"]:
+        cache.check(f"https://{host}.example/page")
+    # a stays (used most recently), b was evicted by c and fetched again.
+    assert calls == [f"https://{h}.example/robots.txt" for h in ["a", "b", "c", "b"]]
+
+
 def test_robots_url() -> None:
     assert robots_url("https://User:pw@Example.org:8443/a/b?q=1#f") == (
         "https://example.org:8443/robots.txt"
