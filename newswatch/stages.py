@@ -157,8 +157,12 @@ def select(
     enabled = {s.name for s in settings.sources if s.enabled}
     with Warehouse(settings.db_path) as wh:
         items = steps.items_to_process(wh, settings, polls, enabled)
-        hosts = sorted({site_of(i.url) for i in items})
-        lines = {h: wh.site_lines(h) for h in hosts}
+        # Batch workers may not open the file, so the template-line counts they need are read
+        # here: for the sites of the item URLs and for every site these sources' items were
+        # redirected to before, since an article's lines belong to the site it landed on.
+        sources = sorted({i.source for i in items})
+        hosts = {site_of(i.url) for i in items} | set(wh.sites_of_sources(sources))
+        lines = {h: wh.site_lines(h) for h in sorted(hosts)}
     _dump({"polls": polls, "site_lines": lines}, f"{folder}/selected.pkl")
     size = settings.airflow.batch_size
     return [

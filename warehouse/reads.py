@@ -71,6 +71,12 @@ class Reads:
         rows = self.conn.execute(QUERIES["due_retries"], [max_attempts, list(sources)])
         return [RetryItem(*r) for r in rows.fetchall()]
 
+    def sites_of_sources(self, sources: Sequence[str]) -> list[str]:
+        """The sites the stored articles of `sources` landed on, after redirects."""
+        return [
+            r[0] for r in self.conn.execute(QUERIES["sites_of_sources"], [list(sources)]).fetchall()
+        ]
+
     def site_lines(self, site: str) -> dict[str, int]:
         """Every counted short line of one site: line hash -> articles carrying it."""
         return dict(self.conn.execute(QUERIES["site_lines_of"], [site]).fetchall())

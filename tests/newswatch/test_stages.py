@@ -4,13 +4,19 @@ give the warehouse run_once gives."""
 
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
 import fsspec
 import pytest
 
 from extractors.entities import EntityExtractor
+from extractors.urls import url_key
 from newswatch import stages
 from newswatch.pipeline import run_once
-from newswatch.settings import AirflowSettings, ArchiveSource, load_settings
+from newswatch.polling import NewItem, PollResult
+from newswatch.settings import AirflowSettings, ArchiveSource, FeedSource, load_settings
+from warehouse.records import SourcePoll
 from warehouse.store import Warehouse
 
 pytestmark = pytest.mark.e2e
@@ -124,3 +130,39 @@ def test_loading_batches_together_stores_what_loading_them_one_by_one_does(tmp_p
         }
     assert tables[1] == tables[7] == tables[2000]
     assert len(tables[1]["mentions"]) > 100
+
+
+def test_select_stages_template_lines_of_the_sites_a_source_redirects_to(tmp_path):
+    """An item URL on a.example that redirects to b.example is cleaned with b.example's stored
+    template lines in the staged path, as run_once (which reads them live) would."""
+    base = load_settings(env={})
+    settings = base.model_copy(
+        update={
+            "sources": [FeedSource(name="wire", url="https://a.example/feed.xml")],
+            "db_path": tmp_path / "nw.duckdb",
+            "airflow": AirflowSettings(staging_dir=str(tmp_path / "staging")),
+        }
+    )
+    with Warehouse(settings.db_path) as wh:
+        wh.conn.execute(
+            "INSERT INTO articles (article_key, url, canonical_url, source, site, text,"
+            " fetched_at, content_hash, words) VALUES ('k1', 'https://b.example/1',"
+            " 'https://b.example/1', 'wire', 'b.example', 'x', now(), 'h', 1)"
+        )
+        wh.conn.execute(
+            "INSERT INTO site_lines VALUES ('b.example', 'line-1', 7, 'Share this story'),"
+            " ('c.example', 'line-2', 9, 'Not ours')"
+        )
+    item = NewItem(url_key(ITEM), ITEM, "wire")
+    poll = PollResult(SourcePoll("wire", "feed", "https://a.example/feed.xml", ok=True), [item])
+    poll_path = str(tmp_path / "poll.pkl")
+    (tmp_path / "poll.pkl").write_bytes(pickle.dumps(poll))
+
+    [batch] = stages.select(settings, "run-r", [poll_path])
+
+    staged = pickle.loads((tmp_path / "staging" / "run-r" / "selected.pkl").read_bytes())
+    assert staged["site_lines"] == {"a.example": {}, "b.example": {"line-1": 7}}
+    assert [i.url for i in pickle.loads(Path(batch).read_bytes())] == [ITEM]
+
+
+ITEM = "https://a.example/story/1"

@@ -268,6 +268,12 @@ SELECT url_key, url, source, guid, title FROM seen_items
 WHERE status IN ('failed', 'blocked') AND attempts < ? AND source IN (SELECT unnest(?::VARCHAR[]))
 ORDER BY first_seen;
 
+-- name: sites_of_sources
+-- The sites articles of these sources were stored under (where their item URLs redirect to).
+SELECT DISTINCT site FROM articles
+WHERE source IN (SELECT unnest(?::VARCHAR[])) AND site IS NOT NULL
+ORDER BY site;
+
 -- name: site_lines_of
 -- Every counted short line of one site (staged for batch workers that may not open the file).
 SELECT line_hash, articles FROM site_lines WHERE site = ?;
