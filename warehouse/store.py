@@ -6,11 +6,11 @@ the fast staging of row sets in warehouse/staging.py; this module is the `Wareho
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import duckdb
 import numpy as np
@@ -47,6 +47,10 @@ class WarehouseError(Exception):
 
 class Warehouse(AlertStore, Reads):
     """A DuckDB file with newswatch's schema; one writer process at a time."""
+
+    # A fault-injection point for the crash tests: called with "written" when a load's rows
+    # are in its open transaction and with "committed" after the commit. None in production.
+    load_hook: ClassVar[Callable[[str], None] | None] = None
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = Path(path)
@@ -303,6 +307,10 @@ class Warehouse(AlertStore, Reads):
                 )
             for poll in batch.polls:
                 self._record_poll(conn, poll, now)
+            if Warehouse.load_hook is not None:
+                Warehouse.load_hook("written")
+        if Warehouse.load_hook is not None:
+            Warehouse.load_hook("committed")
         return LoadStats(len(fresh), len(new_entities), len(mention_rows) + len(copied))
 
     @staticmethod
