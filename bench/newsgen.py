@@ -25,6 +25,7 @@ Usage::
 
 from __future__ import annotations
 
+import functools
 import html
 import random
 import re
@@ -32,9 +33,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from jinja2 import Environment
+
 from bench.datafiles import data, text
+from samples.layouts import environment
 
 # --------------------------------------------------------------------------------------------
 # Public types
@@ -1783,260 +1788,25 @@ def date_banner(when: datetime) -> str:
     return f"• {when:%a}. {when:%b} {when.day}{suffix}, {when.year}"
 
 
-def _e(text: str) -> str:
-    return html.escape(text, quote=False)
+def _links(rng: random.Random, site: Site, k: int) -> list[tuple[str, str]]:
+    """k (href, headline) pairs of unrelated local stories for a link box."""
+    return [
+        (f"https://{site.domain}/news/{_slug(headline)}.html", headline)
+        for headline in related_headlines(rng, k)
+    ]
 
 
-def _a(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _links(rng: random.Random, site: Site, k: int) -> str:
-    items = []
-    for headline in related_headlines(rng, k):
-        items.append(
-            f'<li><a href="https://{site.domain}/news/{_slug(headline)}.html">'
-            f"{_e(headline)}</a></li>"
-        )
-    return "\n".join(items)
-
-
-def _nav(site: Site, cls: str) -> str:
-    links = "".join(f'<li><a href="/{s.lower()}/">{s}</a></li>' for s in _SECTIONS)
-    return f'<nav class="{cls}"><ul><li><a href="/">Home</a></li>{links}</ul></nav>'
-
-
-def _body_html(report: Report, rng: random.Random, *, subheading: bool, ads: bool) -> str:
-    parts = []
+def _body(report: Report, rng: random.Random, *, subheading: bool, ads: bool) -> list[_Block]:
+    """The article body as blocks: ("p", text), ("h2", text) or ("ad", "")."""
+    blocks: list[_Block] = []
     sub_at = len(report.paragraphs) // 2 if subheading and len(report.paragraphs) > 4 else -1
     for i, para in enumerate(report.paragraphs):
         if i == sub_at:
-            parts.append(f"<h2>{_e(rng.choice(_SUBHEADINGS))}</h2>")
-        parts.append(f"<p>{_e(para)}</p>")
+            blocks.append(("h2", rng.choice(_SUBHEADINGS)))
+        blocks.append(("p", para))
         if ads and i in (1, 4):
-            parts.append('<div class="ad-slot" data-ad="inarticle">Advertisement</div>')
-    return "\n".join(parts)
-
-
-def _head(report: Report, site: Site, sep: str, extra: str = "") -> str:
-    desc = _a(report.paragraphs[0][:160])
-    return f"""<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(report.title)} {sep} {_e(site.name)}</title>
-<meta name="description" content="{desc}">
-<meta property="og:type" content="article">
-<meta property="og:title" content="{_a(report.title)}">
-<meta property="og:site_name" content="{_a(site.name)}">
-<meta property="og:url" content="{_a(report.url)}">
-<link rel="canonical" href="{_a(report.url)}">
-<meta property="article:published_time" content="{report.published.isoformat()}">
-<meta property="article:section" content="{_a(report.section.title())}">
-{extra}</head>"""
-
-
-def _byline(report: Report) -> str:
-    return f"By {_e(report.author)}" if report.author else "Staff reporter"
-
-
-def _classic(report: Report, site: Site, rng: random.Random, boiler: bool) -> str:
-    year = report.published.year
-    chrome = (
-        f"""<div class="also-read"><strong>ALSO READ:</strong><ul>
-{_links(rng, site, 3)}
-</ul></div>
-<div class="sharedaddy"><h3 class="sd-title">Share this:</h3><ul>
-<li><a class="share-facebook" href="#">Facebook</a></li><li><a class="share-x" href="#">X</a></li>
-<li><a class="share-whatsapp" href="#">WhatsApp</a></li><li><a class="share-email" href="#">Email</a></li>
-</ul></div>"""
-        if boiler
-        else ""
-    )
-    aside = (
-        f"""<aside id="secondary" class="widget-area">
-<section class="widget widget_recent_entries"><h3 class="widget-title">Related</h3><ul>
-{_links(rng, site, 5)}
-</ul></section>
-<section class="widget newsletter"><h3 class="widget-title">Newsletter</h3>
-<p>Get the day's top stories in your inbox every morning.</p>
-<form><input type="email" placeholder="Your email address"><button>Subscribe</button></form>
-</section></aside>
-<div id="cookie-notice" role="dialog">We use cookies to improve your experience and to show
-personalised adverts. By continuing you agree to our cookie policy. <button>Accept</button></div>
-<div id="wpcp-error-message" class="msgmsg-box-wpcp hideme">error: Content is protected !!</div>"""
-        if boiler
-        else ""
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-{_head(report, site, "–")}
-<body class="post-template-default single single-post">
-<div class="top-bar"><span class="date-banner">{date_banner(report.published)}</span>
-<span class="top-links"><a href="/about/">About us</a> <a href="/contact/">Contact</a></span></div>
-<header class="site-header"><a class="site-title" href="/">{_e(site.name)}</a>
-{_nav(site, "main-navigation")}</header>
-<div class="breadcrumbs"><a href="/">Home</a> » <a href="/{report.section}/">{report.section.title()}</a> » <span>{_e(report.title)}</span></div>
-<main id="primary" class="site-main">
-<article id="post-{rng.randint(10000, 99999)}" class="post type-post status-publish">
-<header class="entry-header"><span class="cat-links"><a href="/{report.section}/">{report.section.title()}</a></span>
-<h1 class="entry-title">{_e(report.title)}</h1>
-<div class="entry-meta"><span class="byline">{_byline(report)}</span>
-<time class="entry-date published" datetime="{report.published.isoformat()}">{report.published:%B %d, %Y}</time></div>
-</header>
-<div class="entry-content">
-{_body_html(report, rng, subheading=False, ads=False)}
-</div>
-{chrome}
-</article>
-</main>
-{aside}
-<footer class="site-footer"><p>Copyright © {year} {_e(site.name)}. All rights reserved.</p>
-<p>Powered by WordPress | Theme: Newsline by Example Themes.</p></footer>
-</body>
-</html>
-"""
-
-
-def _modern(report: Report, site: Site, rng: random.Random, boiler: bool) -> str:
-    ld = (
-        '<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
-        f'"headline":{_json_str(report.title)},"datePublished":"{report.published.isoformat()}",'
-        f'"publisher":{{"@type":"Organization","name":{_json_str(site.name)}}}}}</script>\n'
-    )
-    extras = (
-        f"""<section class="share-bar" aria-label="Share"><button>Share</button>
-<a href="#">Facebook</a><a href="#">X</a><a href="#">LinkedIn</a><a href="#">Copy link</a></section>
-<section class="related-stories"><h3>Related</h3><ul>
-{_links(rng, site, 4)}
-</ul></section>
-<section class="newsletter-signup"><h3>Sign up for The Briefing</h3>
-<p>The stories that matter, every weekday at 7am.</p><input type="email"><button>Sign up</button></section>
-<div class="consent-banner">This site uses cookies. <a href="/privacy/">Manage settings</a> <button>Accept all</button></div>"""
-        if boiler
-        else ""
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-{_head(report, site, "|", ld)}
-<body>
-<div id="__next"><header class="masthead"><div class="logo"><a href="/">{_e(site.name)}</a></div>
-<span class="today">{date_banner(report.published)}</span>
-{_nav(site, "primary-nav")}</header>
-<ol class="breadcrumb"><li><a href="/">Home</a></li><li><a href="/{report.section}/">{report.section.title()}</a></li></ol>
-<main><article data-component="article" class="story">
-<h1 class="story-headline">{_e(report.title)}</h1>
-<div class="story-meta"><span class="author">{_byline(report)}</span>
-<time datetime="{report.published.isoformat()}">{report.published:%d %B %Y, %H:%M} UTC</time></div>
-<div class="article-body">
-{_body_html(report, rng, subheading=True, ads=False)}
-</div>
-{extras}
-</article></main>
-<footer class="site-footer"><nav><a href="/about/">About</a> <a href="/privacy/">Privacy</a> <a href="/terms/">Terms</a></nav>
-<p>© {report.published.year} {_e(site.name)} Media Ltd. All rights reserved.</p></footer></div>
-</body>
-</html>
-"""
-
-
-def _agency(report: Report, site: Site, rng: random.Random, boiler: bool) -> str:
-    extras = (
-        f"""<p class="credits">Reporting by {_e(report.author or "staff")}; editing by the {_e(site.name)} desk</p>
-<div class="standards"><a href="/standards/">Our standards: how we report the news</a></div>
-<div class="more"><h4>More from {_e(site.name)}</h4><ul>
-{_links(rng, site, 3)}
-</ul></div>
-<div class="cookie-bar">We and our partners use cookies. <button>OK</button></div>"""
-        if boiler
-        else ""
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-{_head(report, site, "|")}
-<body class="wire">
-<header><a href="/" class="brand">{_e(site.name)}</a> <span class="date">{date_banner(report.published)}</span>
-{_nav(site, "wire-nav")}</header>
-<div class="crumbs"><a href="/">Home</a> / <a href="/{report.section}/">{report.section.title()}</a></div>
-<article>
-<h1>{_e(report.title)}</h1>
-<p class="byline">{_byline(report)} | {report.published:%B %d, %Y %I:%M %p} UTC</p>
-{_body_html(report, rng, subheading=False, ads=False)}
-{extras}
-</article>
-<footer><p>All quotes delayed a minimum of 15 minutes. © {report.published.year} {_e(site.name)}.</p></footer>
-</body>
-</html>
-"""
-
-
-def _tabloid(report: Report, site: Site, rng: random.Random, boiler: bool) -> str:
-    extras = (
-        f"""<div class="share-row"><span>SHARE</span> <a href="#">Facebook</a> <a href="#">X</a> <a href="#">WhatsApp</a> <a href="#">Email</a></div>
-<div class="comments-count">{rng.randint(3, 480)} comments</div>
-<div class="inline-also"><b>ALSO READ:</b> <a href="#">{_e(related_headlines(rng, 1)[0])}</a></div>
-<section class="most-read"><h3>MOST READ</h3><ol>
-{_links(rng, site, 5)}
-</ol></section>
-<section class="newsletter"><h3>Don't miss a thing</h3><p>Sign up to our free daily newsletter.</p>
-<input type="email" placeholder="Enter email"><button>Sign me up</button></section>
-<div class="cookie-popup">We care about your privacy. We and our partners store cookies on your device. <button>I agree</button></div>"""
-        if boiler
-        else ""
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-{_head(report, site, "|")}
-<body class="tabloid">
-<div class="ad-slot leaderboard">Advertisement</div>
-<header><div class="brand"><a href="/">{_e(site.name.upper())}</a></div><div class="dateline">{date_banner(report.published)}</div>
-{_nav(site, "menu")}</header>
-<div class="breadcrumbs"><a href="/">Home</a> › <a href="/{report.section}/">{report.section.title()}</a> › News</div>
-<article class="article">
-<h1>{_e(report.title)}</h1>
-<div class="meta">{_byline(report)} · Published {report.published:%H:%M, %d %b %Y}</div>
-{_body_html(report, rng, subheading=True, ads=boiler)}
-{extras}
-</article>
-<footer><p>© {report.published.year} {_e(site.name)}. Part of Example Media Group. All rights reserved.</p></footer>
-</body>
-</html>
-"""
-
-
-def _farm(report: Report, site: Site, rng: random.Random, boiler: bool) -> str:
-    extras = (
-        f"""<div class="tags">Tags: <a href="#">breaking news</a> <a href="#">{report.section}</a> <a href="#">latest</a></div>
-<div class="also"><strong>Also read:</strong><ul>
-{_links(rng, site, 4)}
-</ul></div>
-<div class="gnews">Follow us on Google News for the latest updates.</div>
-<div class="share">Share: Facebook | X | Telegram | WhatsApp</div>
-<div class="you-may-like"><h4>You may like</h4><ul>
-{_links(rng, site, 6)}
-</ul></div>
-<div id="cookie">This website uses cookies. <button>Got it</button></div>
-<div class="protect">error: Content is protected !!</div>"""
-        if boiler
-        else ""
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-{_head(report, site, "-")}
-<body class="single farm">
-<div class="ticker"><span>{date_banner(report.published)}</span> <span>Breaking: {_e(related_headlines(rng, 1)[0])}</span></div>
-<header><h2 class="site-name"><a href="/">{_e(site.name)}</a></h2>
-{_nav(site, "nav")}</header>
-<div class="crumbs"><a href="/">Home</a> » <a href="/{report.section}/">{report.section.title()}</a></div>
-<article class="post">
-<h1 class="post-title">{_e(report.title)}</h1>
-<div class="post-meta">{_byline(report)} | {report.published:%B %d, %Y} | {rng.randint(2, 9)} min read</div>
-{_body_html(report, rng, subheading=rng.random() < 0.5, ads=boiler)}
-{extras}
-</article>
-<footer><p>Copyright © {report.published.year} {_e(site.name)} | All Rights Reserved.</p></footer>
-</body>
-</html>
-"""
+            blocks.append(("ad", ""))
+    return blocks
 
 
 def _json_str(text: str) -> str:
@@ -2045,7 +1815,52 @@ def _json_str(text: str) -> str:
     return f'"{escaped}"'
 
 
-_RENDERERS: dict[str, Callable[[Report, Site, random.Random, bool], str]] = {
+# What each layout draws from the page's random stream, in the order the page had it drawn
+# when the layouts were f-strings: the same report gives the same bytes.
+def _classic(report: Report, site: Site, rng: random.Random, boiler: bool) -> dict[str, Any]:
+    also = _links(rng, site, 3) if boiler else []
+    related = _links(rng, site, 5) if boiler else []
+    post_id = rng.randint(10000, 99999)
+    body = _body(report, rng, subheading=False, ads=False)
+    return {"also": also, "related": related, "post_id": post_id, "body": body}
+
+
+def _modern(report: Report, site: Site, rng: random.Random, boiler: bool) -> dict[str, Any]:
+    related = _links(rng, site, 4) if boiler else []
+    return {"related": related, "body": _body(report, rng, subheading=True, ads=False)}
+
+
+def _agency(report: Report, site: Site, rng: random.Random, boiler: bool) -> dict[str, Any]:
+    more = _links(rng, site, 3) if boiler else []
+    return {"more": more, "body": _body(report, rng, subheading=False, ads=False)}
+
+
+def _tabloid(report: Report, site: Site, rng: random.Random, boiler: bool) -> dict[str, Any]:
+    extras: dict[str, Any] = {"comments": 0, "also": "", "most_read": []}
+    if boiler:
+        extras["comments"] = rng.randint(3, 480)
+        extras["also"] = related_headlines(rng, 1)[0]
+        extras["most_read"] = _links(rng, site, 5)
+    return extras | {"body": _body(report, rng, subheading=True, ads=boiler)}
+
+
+def _farm(report: Report, site: Site, rng: random.Random, boiler: bool) -> dict[str, Any]:
+    also = _links(rng, site, 4) if boiler else []
+    may_like = _links(rng, site, 6) if boiler else []
+    breaking = related_headlines(rng, 1)[0]
+    minutes = rng.randint(2, 9)
+    body = _body(report, rng, subheading=rng.random() < 0.5, ads=boiler)
+    return {
+        "also": also,
+        "may_like": may_like,
+        "breaking": breaking,
+        "minutes": minutes,
+        "body": body,
+    }
+
+
+_Block = tuple[str, str]
+_DRAWS: dict[str, Callable[[Report, Site, random.Random, bool], dict[str, Any]]] = {
     "classic": _classic,
     "modern": _modern,
     "agency": _agency,
@@ -2054,13 +1869,36 @@ _RENDERERS: dict[str, Callable[[Report, Site, random.Random, bool], str]] = {
 }
 
 
+@functools.cache
+def _layouts() -> Environment:
+    """The layouts' Jinja environment; values are escaped by the filters the layouts name."""
+    env = environment(autoescape=False, trim_blocks=False)
+    env.filters["h"] = lambda text: html.escape(text, quote=False)
+    env.filters["q"] = lambda text: html.escape(text, quote=True)
+    env.filters["js"] = _json_str
+    return env
+
+
 def render_html(
     report: Report, *, template: str | None = None, extra_boilerplate: bool = True
 ) -> str:
     """The full page a news site would serve for the report (template defaults to the site's)."""
     site = site_info(report.site)
+    layout = template or site.template
     rng = random.Random(report.url)  # same page every time for the same report
-    return _RENDERERS[template or site.template](report, site, rng, extra_boilerplate)
+    context = _DRAWS[layout](report, site, rng, extra_boilerplate)
+    return (
+        _layouts()
+        .get_template(f"newsgen/{layout}.html.j2")
+        .render(
+            r=report,
+            site=site,
+            boiler=extra_boilerplate,
+            banner=date_banner(report.published),
+            sections=_SECTIONS,
+            **context,
+        )
+    )
 
 
 def render_rss(reports: Sequence[Report], *, site: str, base_url: str) -> bytes:

@@ -14,6 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from samples.build import labels
+
+SAMPLE = labels()  # the sample corpus's labelled on- and off-topic counts
+
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("airflow_driver.py")
 AIRFLOW = Path(sys.executable).with_name("airflow")
@@ -144,17 +148,17 @@ def test_ingest_dag_loads_sample_from_local_http_and_reruns_idempotently(
         "process[2]",
     }  # 17 items / 8
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 14
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == SAMPLE.on_topic
         first = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
         assert con.execute("SELECT status, stored, offtopic FROM runs").fetchall() == [
-            ("completed", 14, 3)
+            ("completed", SAMPLE.on_topic, SAMPLE.off_topic)
         ]
     assert not any((tmp_path / "staging").iterdir())  # staging cleared after the load
 
     again = drive(env, "test", "newswatch_ingest")
     assert again["state"] == "success"
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 14
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == SAMPLE.on_topic
         assert con.execute("SELECT count(*) FROM mentions").fetchone()[0] == first
     assert sample_site.headers_seen("/feeds/rss.xml")[-1].get("If-None-Match")
 
@@ -267,9 +271,9 @@ def test_backfill_by_date_range_over_the_archive_is_idempotent(airflow_env, tmp_
 
     assert drive(env, "test", "newswatch_ingest", conf)["state"] == "success"
     first = articles()
-    assert 0 < len(first) == in_range < 14
+    assert 0 < len(first) == in_range < SAMPLE.on_topic
     assert all("2022-01-06" <= str(p)[:10] < "2022-01-09" for _, p in first)
     assert drive(env, "test", "newswatch_ingest", conf)["state"] == "success"
     assert articles() == first  # the same range again changes nothing
     assert drive(env, "test", "newswatch_ingest")["state"] == "success"
-    assert len(articles()) == 14  # the rest arrives with an unbounded run
+    assert len(articles()) == SAMPLE.on_topic  # the rest arrives with an unbounded run

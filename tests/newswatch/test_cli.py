@@ -11,6 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from samples.build import labels
+
+LABELS = labels()  # the sample corpus's labelled on- and off-topic counts
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,11 +60,11 @@ def loaded(offline_config, tmp_path_factory) -> tuple[Path, subprocess.Completed
 def test_run_once_completes_with_summary_despite_dead_feed(loaded):
     db, proc = loaded
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"articles stored\s*│\s*14\b", proc.stdout), proc.stdout
+    assert re.search(rf"articles stored\s*│\s*{LABELS.on_topic}\b", proc.stdout), proc.stdout
     assert re.search(r"off-topic\s*│\s*3\b", proc.stdout)
     assert "feed error  dead-feed" in proc.stderr
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 14
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == LABELS.on_topic
 
 
 def test_second_run_stores_nothing_new(loaded, offline_config):
@@ -69,7 +73,7 @@ def test_second_run_stores_nothing_new(loaded, offline_config):
     assert proc.returncode == 0
     assert re.search(r"articles stored\s*│\s*0\b", proc.stdout)
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 14
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == LABELS.on_topic
 
 
 def test_trends_and_feeds_tables(loaded, offline_config):
@@ -167,7 +171,7 @@ def test_sql_command_formats_and_bad_sql(loaded, offline_config):
     base = ("--config", str(offline_config), "--db", str(db))
     proc = newswatch("sql", "SELECT count(*) AS n FROM articles", *base)
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"│\s*14\s*│", proc.stdout)
+    assert re.search(rf"│\s*{LABELS.on_topic}\s*│", proc.stdout)
     proc = newswatch(
         "sql", "SELECT name FROM entities ORDER BY name", "--format", "csv", "--limit", "2", *base
     )
@@ -216,13 +220,13 @@ def test_trend_export_and_report_commands(loaded, offline_config, tmp_path):
 
     proc = newswatch("export", str(tmp_path / "pq"), *base)
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"articles\s*│\s*14\b", proc.stdout)
+    assert re.search(rf"articles\s*│\s*{LABELS.on_topic}\b", proc.stdout)
     with duckdb.connect() as con:
         n = con.execute(
             f"SELECT count(*) FROM read_parquet('{tmp_path}/pq/articles/*/*.parquet', "
             "hive_partitioning=true)"
         ).fetchone()[0]
-    assert n == 14
+    assert n == LABELS.on_topic
     assert newswatch("export", str(tmp_path / "pq"), "--since", "Jan 6", *base).returncode == 2
 
     out = tmp_path / "r" / "report.html"

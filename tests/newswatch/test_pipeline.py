@@ -11,6 +11,9 @@ import pytest
 from extractors.entities import EntityExtractor
 from newswatch.pipeline import run_once
 from newswatch.settings import FeedSource, FetchSettings, Settings, load_settings
+from samples.build import labels
+
+LABELS = labels()  # the sample corpus's labelled on- and off-topic counts
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +32,7 @@ BOILERPLATE = [
     "Leave a Reply",
     "Follow us on",
 ]
-ON_TOPIC, OFF_TOPIC = 14, 3
+ON_TOPIC, OFF_TOPIC = LABELS.on_topic, LABELS.off_topic
 
 
 def settings_for(server, tmp_path: Path, extra: list[FeedSource] = ()) -> Settings:

@@ -16,8 +16,11 @@ from newswatch import stages
 from newswatch.pipeline import run_once
 from newswatch.polling import NewItem, PollResult
 from newswatch.settings import AirflowSettings, ArchiveSource, FeedSource, load_settings
+from samples.build import labels
 from warehouse.records import SourcePoll
 from warehouse.store import Warehouse
+
+SAMPLE = labels()  # the sample corpus's labelled on- and off-topic counts
 
 pytestmark = pytest.mark.e2e
 
@@ -123,7 +126,8 @@ def test_loading_batches_together_stores_what_loading_them_one_by_one_does(tmp_p
             }
         )
         counts = _staged_run(settings, extractor)
-        assert counts["stored"] == 14 and counts["offtopic"] == 3 and counts["fetched"] == 17
+        assert counts["stored"] == SAMPLE.on_topic and counts["offtopic"] == SAMPLE.off_topic
+        assert counts["fetched"] == SAMPLE.items
         tables[per_load] = {
             "counts": {k: v for k, v in counts.items() if k != "seconds"},
             **_tables(settings.db_path),
