@@ -25,35 +25,40 @@ import tempfile
 import threading
 import time
 from datetime import UTC, datetime
-from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from bench.httpserver import LocalServer, Reply, Request
 from bench.live_first_alert import free_port, live_command
 from bench.newsgen import Report, generate_reports, render_html
+from bench.rss import FeedItem, rss
 
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 3
 
 
 class FeedSite:
-    """Serves /feed.xml (newest 50 published items, ETag and 304) and the article pages."""
+    """Serves /feed.xml (newest 50 published items, ETag and 304) and the published pages."""
 
     def __init__(self, reports: list[Report]) -> None:
         self.reports = reports
         self.published: list[tuple[int, float]] = []  # (report index, unix time)
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = LocalServer()
+        self.server.route("/feed.xml", handler=self._feed)
+        self.server.start()
+        self.port = self.server.port
 
     def url(self, path: str) -> str:
         """An absolute URL on this server."""
-        return f"http://127.0.0.1:{self.port}{path}"
+        return self.server.url(path)
 
     def publish(self, index: int) -> float:
-        """Put one report at the top of the feed; return when."""
+        """Put one report at the top of the feed and its page online; return when."""
+        html = render_html(self.reports[index]).encode()
+        self.server.route(
+            f"/a/{index}.html", body=html, headers={"Content-Type": "text/html; charset=utf-8"}
+        )
         with self.lock:
             when = time.time()
             self.published.append((index, when))
@@ -63,84 +68,45 @@ class FeedSite:
         """The RSS document as it stands."""
         with self.lock:
             newest = list(reversed(self.published))[:50]
-        items = "".join(
-            f"<item><title>item {i}</title><link>{self.url(f'/a/{i}.html')}</link>"
-            f"<guid>item-{i}</guid><pubDate>"
-            f"{format_datetime(datetime.fromtimestamp(t, UTC), usegmt=True)}</pubDate></item>"
+        items = [
+            FeedItem(
+                f"item {i}", self.url(f"/a/{i}.html"), datetime.fromtimestamp(t, UTC), f"item-{i}"
+            )
             for i, t in newest
-        )
-        return (
-            '<?xml version="1.0"?><rss version="2.0"><channel><title>latency</title>'
-            f"{items}</channel></rss>"
-        ).encode()
+        ]
+        return rss(items, title="latency")
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                if self.path.startswith("/feed.xml"):
-                    body = site.feed()
-                    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-                    if self.headers.get("If-None-Match") == etag:
-                        self.send_response(304)
-                        self.send_header("ETag", etag)
-                        self.end_headers()
-                        return
-                    self._send(200, body, "application/rss+xml", etag)
-                elif self.path.startswith("/a/"):
-                    index = int(self.path.removeprefix("/a/").removesuffix(".html"))
-                    html = render_html(site.reports[index]).encode()
-                    self._send(200, html, "text/html; charset=utf-8")
-                else:
-                    self._send(404, b"not found", "text/plain")
-
-            def _send(self, status: int, body: bytes, ctype: str, etag: str = "") -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                if etag:
-                    self.send_header("ETag", etag)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        return Handler
+    def _feed(self, request: Request) -> Reply:
+        body = self.feed()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            return Reply(304, b"", {"ETag": etag})
+        return Reply(200, body, {"Content-Type": "application/rss+xml", "ETag": etag})
 
 
 class Receiver:
-    """A webhook endpoint that notes when each alert (by article URL) first arrives."""
+    """A webhook endpoint (POST /hook) that notes when each alert (by article URL) first
+    arrives."""
 
     def __init__(self) -> None:
         self.received: dict[str, float] = {}
         self.count = 0
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = LocalServer()
+        self.server.route("/hook", handler=self._hook)
+        self.server.start()
+        self.port = self.server.port
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                now = time.time()
-                payload = json.loads(body)
-                alerts = payload.get("alerts", [payload])
-                with receiver.lock:
-                    receiver.count += len(alerts)
-                    for alert in alerts:
-                        receiver.received.setdefault(alert.get("url", ""), now)
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        return Handler
+    def _hook(self, request: Request) -> Reply:
+        body = request.raw.rfile.read(int(request.headers.get("Content-Length", 0)))
+        now = time.time()
+        payload = json.loads(body)
+        alerts = payload.get("alerts", [payload])
+        with self.lock:
+            self.count += len(alerts)
+            for alert in alerts:
+                self.received.setdefault(alert.get("url", ""), now)
+        return Reply(204)
 
 
 def write_config(folder: Path, site: FeedSite, mode: str, work: Path) -> Path:

@@ -32,13 +32,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment
 
 from bench.datafiles import data, text
+from bench.rss import FeedItem, rss
 from samples.layouts import environment
 
 # --------------------------------------------------------------------------------------------
@@ -1909,25 +1908,15 @@ def render_rss(reports: Sequence[Report], *, site: str, base_url: str) -> bytes:
     def link(url: str) -> str:
         return base + url[len(prefix) :] if url.startswith(prefix) else url
 
-    items = []
-    for r in reports:
-        url = link(r.url)
-        items.append(
-            "<item>"
-            f"<title>{xml_escape(r.title)}</title>"
-            f"<link>{xml_escape(url)}</link>"
-            f'<guid isPermaLink="true">{xml_escape(url)}</guid>'
-            f"<pubDate>{format_datetime(r.published.astimezone(UTC), usegmt=True)}</pubDate>"
-            f"<description>{xml_escape(r.paragraphs[0])}</description>"
-            + (f"<author>{xml_escape(r.author)}</author>" if r.author else "")
-            + "</item>"
-        )
     name = site_info(site).name
-    doc = (
-        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
-        f"<title>{xml_escape(name)}</title><link>{xml_escape(base)}/</link>"
-        f"<description>Latest news from {xml_escape(name)}</description><language>en</language>"
-        + "".join(items)
-        + "</channel></rss>\n"
+    items = (
+        FeedItem(r.title, link(r.url), r.published, None, r.paragraphs[0], r.author)
+        for r in reports
     )
-    return doc.encode("utf-8")
+    return rss(
+        items,
+        title=name,
+        link=f"{base}/",
+        description=f"Latest news from {name}",
+        language="en",
+    )

@@ -23,17 +23,16 @@ import os
 import resource
 import statistics
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bench.httpserver import LocalServer
 from bench.newsgen import Report, generate_reports, render_html, render_rss
 from extractors.entities import EntityExtractor
 from newswatch import stages, steps
@@ -69,47 +68,22 @@ def build_site(reports: Sequence[Report], base: str) -> tuple[dict[str, bytes], 
     return bodies, feeds
 
 
-def make_handler(bodies: dict[str, bytes]) -> type[BaseHTTPRequestHandler]:
-    """A request handler serving `bodies` (404 for anything else, robots.txt included)."""
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body go out in two writes; with Nagle's algorithm on, the client's delayed
-        # ACK then holds every keep-alive response ~40 ms, which no real web server does.
-        disable_nagle_algorithm = True
-
-        def do_GET(self) -> None:
-            body = bodies.get(urlsplit(self.path).path)
-            if body is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            kind = "application/rss+xml" if self.path.endswith(".xml") else "text/html"
-            self.send_response(200)
-            self.send_header("Content-Type", f"{kind}; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            """Quiet."""
-
-    return Handler
-
-
 @contextmanager
-def serve(bodies: dict[str, bytes]) -> Iterator[str]:
-    """Serve the bodies on 127.0.0.1 in a thread; yield the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(bodies))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def serve() -> Iterator[LocalServer]:
+    """A local server on 127.0.0.1 in a thread (404 for anything not routed, robots.txt too)."""
+    server = LocalServer()
+    server.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield server
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
+
+
+def route_bodies(server: LocalServer, bodies: dict[str, bytes]) -> None:
+    """Serve each body at its path, feeds as RSS and the rest as HTML."""
+    for path, body in bodies.items():
+        kind = "application/rss+xml" if path.endswith(".xml") else "text/html"
+        server.route(path, body=body, headers={"Content-Type": f"{kind}; charset=utf-8"})
 
 
 def bench_settings(feeds: Sequence[str], folder: Path, n_process: int) -> Settings:
@@ -320,11 +294,10 @@ def one_round(
     round's ratio, rate and worst worker peak RSS."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        holder: dict[str, bytes] = {}
-        with serve(holder) as base:
+        with serve() as server:
             t0 = time.perf_counter()
-            bodies, feeds = build_site(reports, base)
-            holder.update(bodies)
+            bodies, feeds = build_site(reports, server.base_url)
+            route_bodies(server, bodies)
             render_s = time.perf_counter() - t0
             n_process = args.processes if args.ner_mode == "n_process" else 1
             settings = bench_settings(feeds, folder, n_process)
