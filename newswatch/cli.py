@@ -43,8 +43,11 @@ def _settings(config: Path | None, db: Path | None) -> Settings:
         raise typer.Exit(2) from None
 
 
-def _open_read_only(settings: Settings) -> Any:
-    """The analyst snapshot, else the warehouse, opened for reading; or exit with a message."""
+def _open_read_only(settings: Settings, *, confined: bool = True) -> Any:
+    """The analyst snapshot, else the warehouse, opened for reading; or exit with a message.
+
+    Confined (the default): the connection reaches no file but the database itself, so SQL
+    an analyst types, or a name in the data, can neither read nor write anything else."""
     from warehouse.snapshot import analyst_path
     from warehouse.store import Warehouse, WarehouseError
 
@@ -52,7 +55,7 @@ def _open_read_only(settings: Settings) -> Any:
     error: WarehouseError | None = None
     for path in dict.fromkeys([analyst_path(settings), settings.db_path]):
         try:
-            return Warehouse(path, read_only=True)
+            return Warehouse(path, read_only=True, confined=confined)
         except WarehouseError as exc:
             error = exc
     err.print(f"[bold red]{error}[/]", highlight=False)
@@ -549,7 +552,9 @@ def export(
 
     first, last = _day_arg(since, "--since"), _day_arg(until, "--until")
     settings = _settings(config, db)
-    with _open_read_only(settings) as wh:
+    # The one analyst command that writes files through DuckDB (COPY ... TO out_dir); it runs
+    # no SQL from the user, so its connection is not confined.
+    with _open_read_only(settings, confined=False) as wh:
         counts = export_parquet(wh.conn, out_dir, since=first, until=last)
     table = Table(title=f"Parquet export to {out_dir}")
     table.add_column("table")

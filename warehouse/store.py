@@ -41,6 +41,26 @@ from warehouse.staging import (
 _TREND_TABLES_VERSION = 7
 
 
+# Extensions are neither fetched nor loaded on a confined connection.
+CONFINED_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
+
+
+def confine(conn: duckdb.DuckDBPyConnection) -> None:
+    """Let `conn` reach no file but its own database, and lock its settings.
+
+    The database enforces this, not a filter on statement text: with external access off,
+    every file read or write (read_csv, glob, COPY ... TO, EXPORT, ATTACH, INSTALL/LOAD)
+    fails however the statement is wrapped, and the locked configuration keeps a statement
+    from turning access back on.
+    """
+    conn.execute("SET enable_external_access = false")
+    conn.execute("SET lock_configuration = true")
+
+
 class WarehouseError(Exception):
     """The warehouse file cannot be opened or used."""
 
@@ -52,14 +72,23 @@ class Warehouse(AlertStore, Reads):
     # are in its open transaction and with "committed" after the commit. None in production.
     load_hook: ClassVar[Callable[[str], None] | None] = None
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | str, *, read_only: bool = False, confined: bool = False
+    ) -> None:
+        """Open `path`; `confined` (read-only only) for connections that run analysts' SQL."""
         self.path = Path(path)
+        if confined and not read_only:
+            raise ValueError("only a read-only warehouse can be confined")
         if read_only and not self.path.exists():
             raise WarehouseError(f"{self.path}: no warehouse here yet; run `newswatch run --once`")
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = duckdb.connect(str(self.path), read_only=read_only)
+            self.conn = duckdb.connect(
+                str(self.path), read_only=read_only, config=CONFINED_CONFIG if confined else {}
+            )
+            if confined:
+                confine(self.conn)
         except duckdb.Error as exc:
             raise WarehouseError(f"{self.path}: cannot open DuckDB file: {exc}") from exc
         if not read_only:

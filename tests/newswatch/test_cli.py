@@ -184,6 +184,35 @@ def test_sql_command_formats_and_bad_sql(loaded, offline_config):
     assert proc.returncode == 2 and "only SELECT" in proc.stderr
 
 
+def test_sql_command_reads_no_file_and_writes_none_however_wrapped(
+    loaded, offline_config, tmp_path
+):
+    """The secret in the process environment, files beside the warehouse and the warehouse
+    file itself are out of reach of `newswatch sql`."""
+    db, _ = loaded
+    base = ("--config", str(offline_config), "--db", str(db))
+    secret = "https://hooks.slack.com/services/T0/B0/sekret-token-42"
+    env = {"NEWSWATCH_SLACK_URL": secret}
+    before = db.read_bytes()
+    out = tmp_path / "stolen.csv"
+    for statement in (
+        "SELECT * FROM read_text('/proc/self/environ')",
+        "SELECT * FROM read_csv('/proc/self/environ', header=false, sep='\x01')",
+        "EXPLAIN ANALYZE SELECT * FROM read_text('/proc/self/environ')",
+        f"EXPLAIN ANALYZE COPY (SELECT 1) TO '{out}'",
+        f"EXPLAIN ANALYZE COPY (SELECT 'gone') TO '{db}'",
+        "EXPLAIN ANALYZE SET enable_external_access = true",
+        f"EXPLAIN ANALYZE SELECT * FROM query('ATTACH ''{tmp_path / 'x.duckdb'}'' AS x')",
+    ):
+        proc = newswatch("sql", statement, *base, env=env)
+        assert proc.returncode == 2, (statement, proc.stdout, proc.stderr)
+        assert "SQL error" in proc.stderr
+        assert "sekret" not in proc.stdout + proc.stderr
+    assert not out.exists() and not (tmp_path / "x.duckdb").exists()
+    assert db.read_bytes() == before
+    assert newswatch("sql", "SELECT count(*) FROM articles", *base).returncode == 0
+
+
 def test_sql_prompt_reads_until_semicolon(loaded, offline_config):
     db, _ = loaded
     proc = subprocess.run(
