@@ -28,13 +28,16 @@ once: $(STAMP)
 test: $(STAMP) ci-tools
 	$(BIN)/python -m pytest
 
-# In CI (CI=true) as root, install Debian's docker-compose so that the compose file is checked
-# with `docker-compose config` instead of that test being skipped. Elsewhere this does nothing.
+# In CI (CI=true) as root, install Debian's docker-compose (so the compose file is checked with
+# `docker-compose config` instead of that test being skipped) and chromium (the browser the
+# report's script-injection test opens). Elsewhere this does nothing.
 ci-tools:
 ifeq ($(CI),true)
-	@command -v docker-compose >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
-		&& apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq docker-compose >/dev/null 2>&1; } \
-		|| { echo "docker-compose could not be installed: CI cannot check the compose file"; exit 1; }
+	@{ command -v docker-compose >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1; } \
+		|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get update -qq >/dev/null 2>&1 \
+		&& apt-get install -y -qq docker-compose chromium >/dev/null 2>&1; } \
+		|| { echo "docker-compose or chromium could not be installed: CI cannot run every test"; exit 1; }
 endif
 
 test-fast: $(STAMP)

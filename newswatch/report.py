@@ -1,8 +1,17 @@
 """The HTML trend report: one self-contained file (Vega inlined, no network needed to view it)
-with the top entities' daily stories, rising entities, co-occurrence and source volume."""
+with the top entities' daily stories, rising entities, co-occurrence and source volume.
+
+Entity names, titles and site names come from pages anyone can write, so the page never lets
+data reach a parser as code: the chart spec sits in a JSON data block with every `<`, `>` and
+`&` escaped, and a Content-Security-Policy lets only the page's own two scripts run (by hash).
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -11,6 +20,7 @@ from typing import Any
 import altair as alt
 import duckdb
 
+from newswatch.display import printable
 from newswatch.settings import Settings
 from warehouse import trends
 from warehouse.store import Warehouse
@@ -68,7 +78,7 @@ def write_report(
         )
     )
     page = page.resolve_scale(color="independent")
-    out.write_text(page.to_html(inline=True), encoding="utf-8")
+    out.write_text(report_html(page.to_dict(), f"newswatch report: {scope}"), encoding="utf-8")
     if png_dir is not None:
         import vl_convert
 
@@ -80,9 +90,56 @@ def write_report(
     return out
 
 
+# Starts the chart from the JSON block; no data is ever part of a script.
+_EMBED = (
+    "vegaEmbed('#vis', JSON.parse(document.getElementById('spec').textContent),"
+    " {renderer: 'svg', actions: false}).catch(console.error);"
+)
+
+
+def script_json(value: Any) -> str:
+    """JSON that cannot end or confuse the <script> element it sits in."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _csp_hash(script: str) -> str:
+    """The CSP source that allows exactly this inline script."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def report_html(spec: dict[str, Any], title: str) -> str:
+    """The self-contained page for a Vega-Lite spec."""
+    import vl_convert
+
+    bundle = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # the stub misses its default
+    # Vega compiles its own spec expressions with Function(), hence 'unsafe-eval'; no other
+    # script can run, and nothing may be fetched, framed or posted.
+    policy = (
+        "default-src 'none'; "
+        f"script-src {_csp_hash(bundle)} {_csp_hash(_EMBED)} 'unsafe-eval'; "
+        "style-src 'unsafe-inline'; img-src data: blob:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        "<style>#vis.vega-embed { width: 100%; display: flex; }</style>\n"
+        f'<script>{bundle}</script>\n</head>\n<body>\n<div id="vis"></div>\n'
+        f'<script type="application/json" id="spec">{script_json(spec)}</script>\n'
+        f"<script>{_EMBED}</script>\n</body>\n</html>\n"
+    )
+
+
 def _data(rows: list[dict[str, Any]]) -> Any:
-    """Inline chart data (no pandas needed)."""
-    return alt.Data(values=rows)  # type: ignore[no-untyped-call]
+    """Inline chart data (no pandas needed), every string made printable: Vega's expression
+    parser rejects a line separator inside a name, which would leave the page blank."""
+    clean = [{k: printable(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
+    return alt.Data(values=clean)  # type: ignore[no-untyped-call]
 
 
 def _iso(value: Any) -> str:
@@ -131,7 +188,7 @@ def _trend_chart(
     ]
     if not rows:
         return _empty(title, "no entities in this window")
-    order = [r["entity"] for r in top]
+    order = [printable(r["entity"]) for r in top]
     # Small multiples: eight overlapping lines of small counts are unreadable in one panel.
     return (
         alt.Chart(_data(rows))
@@ -200,7 +257,7 @@ def _heatmap(conn: duckdb.DuckDBPyConnection, names: Sequence[str], days: int) -
                 cells.append({"a": name, "b": r["entity"], "stories": r["stories"]})
     if not cells:
         return _empty(title, "the top entities never appear together")
-    order = list(names)
+    order = [printable(n) for n in names]
     base = alt.Chart(_data(cells)).encode(
         x=alt.X("a:N", title=None, sort=order, axis=alt.Axis(labelAngle=-40, labelLimit=200)),
         y=alt.Y("b:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),

@@ -1,0 +1,32 @@
+"""Text from pages and feeds made safe to show: to a terminal, in a chart, in a table.
+
+Titles, entity names, site names and server headers are written by whoever runs the site, so
+control characters (escape sequences that recolour or rewrite a terminal), line and paragraph
+separators (which end a JavaScript string) and bidirectional overrides (which reorder what a
+reader sees) are shown as visible escapes instead of being passed on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+# C0 and C1 controls (tab included), DEL, the line/paragraph separators and the bidi controls.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    """The visible form of one unsafe character."""
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(value: Any) -> str:
+    """`value` as text with every unsafe character shown as an escape (None becomes "")."""
+    if value is None:
+        return ""
+    text = str(value)
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escape, unicodedata.normalize("NFC", text))
