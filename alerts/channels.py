@@ -397,11 +397,40 @@ class SlackSender(_HttpSender):
         self._send_text(f"newswatch {digest_text(digest)}")
 
     def _send_text(self, text: str) -> None:
-        """POST `{"text": text}`."""
+        """POST `{"text": text}`, escaped so names and titles are shown, never acted on."""
         url = _env_value(self._env, self.config.url_env)
-        body = json.dumps({"text": text}, ensure_ascii=False).encode("utf-8")
+        body = json.dumps({"text": slack_escape(text)}, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json; charset=utf-8"}
         self._post(self.config.url_env, url, body, headers)
+
+
+def one_line(text: str) -> str:
+    """Text for a header: line breaks and other controls become spaces, so a name can never
+    end the header and start another."""
+    return " ".join(_CONTROLS.sub(" ", text).split())
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def slack_escape(text: str) -> str:
+    """Text for Slack's message format: `&`, `<` and `>` as entities, so a title holding
+    `<!channel>` pings no one and `<url|text>` links nowhere."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# Characters Markdown (CommonMark and the chat dialects) gives a meaning.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+
+
+def markdown_escape(text: str) -> str:
+    """Text shown literally by a Markdown renderer (no links, emphasis or headings)."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def discord_escape(text: str) -> str:
+    """Text for a Discord message: literal Markdown, and no @everyone, @here or <@id> ping."""
+    return markdown_escape(text).replace("@", "@\u200b")
 
 
 def alert_subject(alert: Alert) -> str:
@@ -417,7 +446,7 @@ def alert_subject(alert: Alert) -> str:
 def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMessage:
     """One plain-text email for one alert."""
     msg = EmailMessage()
-    msg["Subject"] = alert_subject(alert)
+    msg["Subject"] = one_line(alert_subject(alert))
     msg["From"] = sender
     msg["To"] = ", ".join(recipients)
     msg["Message-ID"] = make_msgid(domain="newswatch.invalid")
@@ -437,7 +466,7 @@ def email_message(alert: Alert, sender: str, recipients: list[str]) -> EmailMess
 def digest_email(digest: Digest, sender: str, recipients: list[str]) -> EmailMessage:
     """One plain-text email listing a digest's alerts."""
     msg = EmailMessage()
-    msg["Subject"] = f"[newswatch] {digest_title(digest)}"
+    msg["Subject"] = one_line(f"[newswatch] {digest_title(digest)}")
     msg["From"] = sender
     msg["To"] = ", ".join(recipients)
     msg["Message-ID"] = make_msgid(domain="newswatch.invalid")
@@ -543,6 +572,24 @@ def _scheme_of(url: str) -> str:
     return f"{match.group(1)}://" if match else "no scheme"
 
 
+_DISCORD = re.compile(
+    r"^(discord|https?://(canary\.|ptb\.)?discord(app)?\.com/api/webhooks/)", re.I
+)
+_TEAMS = re.compile(
+    r"^(workflows?|msteams|power-?automate)s?://|^https?://[^/]*\.(webhook\.office|logic\.azure|powerautomate)\.com/",
+    re.I,
+)
+
+
+def _apprise_family(url: str) -> str:
+    """Which escaping a URL's service needs beyond what apprise does: discord, teams or none."""
+    if _DISCORD.match(url):
+        return "discord"
+    if _TEAMS.match(url):
+        return "teams"
+    return "other"
+
+
 class AppriseSender:
     """Notifies every apprise URL in the channel's variable: a title and a plain-text body.
 
@@ -571,24 +618,38 @@ class AppriseSender:
             raise DeliveryError(f"{cfg.urls_env} holds no apprise URL", retryable=False)
         hidden = {part for url in urls for part in apprise_url_secrets(url)}
         _redact_apprise_logs(hidden)
-        notifier = apprise.Apprise()
+        # Apprise escapes the body for Slack, email and Teams; Discord gets both raw, and Teams
+        # shows the title as Markdown: those are escaped here, each URL in its own group.
+        groups: dict[str, Any] = {}
         for number, url in enumerate(urls, 1):
+            family = _apprise_family(url)
+            notifier = groups.setdefault(family, apprise.Apprise())
             if not notifier.add(url):
                 raise DeliveryError(
                     f"apprise cannot use URL {number} of {len(urls)} in {cfg.urls_env} "
                     f"({_scheme_of(url)}): check its form in the apprise documentation",
                     retryable=False,
                 )
-        result = notifier.notify(
-            title=cfg.title_prefix + title,
-            body=body,
-            body_format=apprise.NotifyFormat.TEXT,
-            notify_type=apprise.NotifyType.WARNING if warn else apprise.NotifyType.INFO,
-            timeout=cfg.timeout,
-        )
-        if result:
+        results = []
+        for family, notifier in groups.items():
+            full_title, text = cfg.title_prefix + title, body
+            if family == "discord":
+                full_title, text = discord_escape(full_title), discord_escape(text)
+            elif family == "teams":
+                full_title = markdown_escape(full_title)
+            results.append(
+                notifier.notify(
+                    title=full_title,
+                    body=text,
+                    body_format=apprise.NotifyFormat.TEXT,
+                    notify_type=apprise.NotifyType.WARNING if warn else apprise.NotifyType.INFO,
+                    timeout=cfg.timeout,
+                )
+            )
+        if all(results):
             return
-        failed = [r.name for r in result.results if not r] or ["no service answered"]
+        failed = [r.name for result in results for r in result.results if not r]
+        failed = failed or ["no service answered"]
         # Service names ("JSON", "Telegram") and counts only: nothing of the URLs.
         reason = f"apprise: {len(failed)} of {len(urls)} failed ({', '.join(failed)})"
         raise DeliveryError(reason, retryable=True)
