@@ -16,7 +16,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
+from newswatch.display import cells, printable
 from newswatch.settings import ConfigError, Settings, load_settings
 
 app = typer.Typer(
@@ -39,7 +41,7 @@ def _settings(config: Path | None, db: Path | None) -> Settings:
     try:
         return load_settings(config, db=db)
     except ConfigError as exc:
-        err.print(f"[bold red]configuration error[/]\n{exc}", highlight=False)
+        err.print(Text.assemble(("configuration error", "bold red"), "\n", printable(exc)))
         raise typer.Exit(2) from None
 
 
@@ -58,7 +60,7 @@ def _open_read_only(settings: Settings, *, confined: bool = True) -> Any:
             return Warehouse(path, read_only=True, confined=confined)
         except WarehouseError as exc:
             error = exc
-    err.print(f"[bold red]{error}[/]", highlight=False)
+    err.print(Text(printable(error), style="bold red"))
     raise typer.Exit(1)
 
 
@@ -118,7 +120,7 @@ def _run_once(settings: Settings, *, force: bool = False) -> int:
         try:
             summary = run_once(settings, progress=report, force=force)
         except (WarehouseError, RuntimeError) as exc:
-            err.print(f"[bold red]run failed:[/] {exc}", highlight=False)
+            err.print(Text.assemble(("run failed:", "bold red"), " ", printable(exc)))
             return 1
     _print_summary(summary, settings)
     return 0
@@ -145,12 +147,12 @@ def _print_summary(summary: Any, settings: Settings) -> None:
         ("seconds", f"{summary.seconds:.1f}"),
     ]
     for name, value in rows:
-        table.add_row(name, str(value))
+        table.add_row(*cells(name, str(value)))
     console.print(table)
     for source, reason in summary.feed_errors:
-        err.print(f"feed error  {source}: {reason}", highlight=False, markup=False)
+        err.print(Text(printable(f"feed error  {source}: {reason}")))
     for source, url, reason in summary.item_errors[:20]:
-        err.print(f"item failed {source}: {url}: {reason}", highlight=False, markup=False)
+        err.print(Text(printable(f"item failed {source}: {url}: {reason}")))
     if len(summary.item_errors) > 20:
         err.print(f"... and {len(summary.item_errors) - 20} more (table fetch_errors)")
     console.print(f"warehouse: {settings.db_path}", highlight=False)
@@ -190,7 +192,7 @@ def live(
     try:
         proc = lv.start(cfg, settings, lambda msg: console.print(msg, highlight=False))
     except RuntimeError as exc:
-        err.print(f"[bold red]{exc}[/]", highlight=False)
+        err.print(Text(printable(exc), style="bold red"))
         raise typer.Exit(1) from None
     try:
         console.print(lv.trigger_first_run(cfg, settings), highlight=False)
@@ -198,11 +200,11 @@ def live(
         info = Table(
             title="newswatch is running under Airflow (Ctrl-C stops everything)", show_header=False
         )
-        info.add_row("Airflow UI", cfg.url)
-        info.add_row("login", f"admin; password in {cfg.passwords}")
-        info.add_row("warehouse", str(settings.db_path.resolve()))
-        info.add_row("alerts file", ", ".join(str(p.resolve()) for p in jsonl) or "(none)")
-        info.add_row("Airflow log", str(cfg.log))
+        info.add_row(*cells("Airflow UI", cfg.url))
+        info.add_row(*cells("login", f"admin; password in {cfg.passwords}"))
+        info.add_row(*cells("warehouse", str(settings.db_path.resolve())))
+        info.add_row(*cells("alerts file", ", ".join(str(p.resolve()) for p in jsonl) or "(none)"))
+        info.add_row(*cells("Airflow log", str(cfg.log)))
         console.print(info)
         while proc.poll() is None:
             time.sleep(1)
@@ -230,33 +232,39 @@ def trends(
         try:
             settings.topic(topic)
         except KeyError as exc:
-            err.print(str(exc.args[0]), highlight=False)
+            err.print(Text(printable(exc.args[0])))
             raise typer.Exit(2) from None
     with _open_read_only(settings) as wh:
         top = wh.top_entities(days, topic, limit)
         rising = wh.rising_entities(topic, days, limit)
     scope = f"topic {topic}" if topic else "all topics"
-    table = Table(title=f"Top entities, last {days} days ({scope})")
+    table = Table(title=Text(f"Top entities, last {days} days ({printable(scope)})"))
     for col in ("entity", "label", "stories", "articles", "mentions", "first seen"):
         table.add_column(
             col, justify="right" if col in ("stories", "articles", "mentions") else "left"
         )
     for r in top:
         table.add_row(
-            r["entity"],
-            r["label"],
-            str(r["stories"]),
-            str(r["articles"]),
-            str(r["mentions"]),
-            f"{r['first_seen']:%Y-%m-%d %H:%M}",
+            *cells(
+                r["entity"],
+                r["label"],
+                str(r["stories"]),
+                str(r["articles"]),
+                str(r["mentions"]),
+                f"{r['first_seen']:%Y-%m-%d %H:%M}",
+            )
         )
     console.print(table)
-    rise = Table(title=f"Rising stories: last 24 h against the {days} days before ({scope})")
+    rise = Table(
+        title=Text(f"Rising stories: last 24 h against the {days} days before ({printable(scope)})")
+    )
     for col in ("entity", "label", "last 24h", f"previous {days}d", "ratio"):
         rise.add_column(col, justify="left" if col in ("entity", "label") else "right")
     for r in rising:
         rise.add_row(
-            r["entity"], r["label"], str(r["last_24h"]), str(r["before"]), f"{r['ratio']:.2f}"
+            *cells(
+                r["entity"], r["label"], str(r["last_24h"]), str(r["before"]), f"{r['ratio']:.2f}"
+            )
         )
     console.print(rise)
     if not top:
@@ -283,13 +291,15 @@ def stories_cmd(
         table.add_column(col, justify="left" if col in ("first seen", "title") else "right")
     for r in rows:
         table.add_row(
-            f"{r['first_seen']:%Y-%m-%d %H:%M}",
-            r["title"] or "(untitled)",
-            str(r["articles"]),
-            str(len(r["sites"])),
-            str(r["exact_copies"]),
-            str(r["syndicated"]),
-            str(r["rewrites"]),
+            *cells(
+                f"{r['first_seen']:%Y-%m-%d %H:%M}",
+                r["title"] or "(untitled)",
+                str(r["articles"]),
+                str(len(r["sites"])),
+                str(r["exact_copies"]),
+                str(r["syndicated"]),
+                str(r["rewrites"]),
+            )
         )
     console.print(table)
 
@@ -325,32 +335,36 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
     for source in settings.sources:
         r = rows.get(source.name)
         if r is None:
-            table.add_row(source.name, source.kind, "never polled", "", "", "", "", "", "")
+            table.add_row(*cells(source.name, source.kind, "never polled", "", "", "", "", "", ""))
             continue
         h = health.get(source.name, {})
         table.add_row(
-            source.name,
-            r["kind"],
-            _when(r["last_success"], "never"),
-            str(r["consecutive_failures"]),
-            _when(h.get("failing_since")),
-            (r["last_error"] or "")[:80],
-            str(r["items_seen"]),
-            str(r["stored"]),
-            str(r["failed"]),
+            *cells(
+                source.name,
+                r["kind"],
+                _when(r["last_success"], "never"),
+                str(r["consecutive_failures"]),
+                _when(h.get("failing_since")),
+                (r["last_error"] or "")[:80],
+                str(r["items_seen"]),
+                str(r["stored"]),
+                str(r["failed"]),
+            )
         )
         if not h:
             continue
         interval = h["interval_minutes"]
         next_at = h["next_poll_at"]
         schedule.add_row(
-            source.name,
-            f"{h['items_per_day']:.1f}",
-            f"{interval:.0f} min" if interval is not None else "every run",
-            "due" if next_at is None or next_at <= now else _when(next_at),
-            str(h["polls"] or 0),
-            str(h["not_modified"] or 0),
-            "LYING: always unconditional" if h["lying_validators"] else "ok",
+            *cells(
+                source.name,
+                f"{h['items_per_day']:.1f}",
+                f"{interval:.0f} min" if interval is not None else "every run",
+                "due" if next_at is None or next_at <= now else _when(next_at),
+                str(h["polls"] or 0),
+                str(h["not_modified"] or 0),
+                "LYING: always unconditional" if h["lying_validators"] else "ok",
+            )
         )
     console.print(table)
     if health:
@@ -380,10 +394,10 @@ def alerts_command(
     try:
         new, stats = run_alerts(settings)
     except WarehouseError as exc:
-        err.print(f"[bold red]alerts failed:[/] {exc}", highlight=False)
+        err.print(Text.assemble(("alerts failed:", "bold red"), " ", printable(exc)))
         raise typer.Exit(1) from None
     except ValueError as exc:  # e.g. two channels with the same name
-        err.print(f"[bold red]configuration error[/]\n{exc}", highlight=False)
+        err.print(Text.assemble(("configuration error", "bold red"), "\n", printable(exc)))
         raise typer.Exit(2) from None
     table = Table(title="alerts", show_header=False)
     for name, value in (
@@ -394,7 +408,7 @@ def alerts_command(
         # Waiting for quiet hours to end, the rate limit, or their channel's digest.
         ("deliveries held", stats.held),
     ):
-        table.add_row(name, str(value))
+        table.add_row(*cells(name, str(value)))
     console.print(table)
     channels = ", ".join(c.name for c in settings.alerts.channels) or "none"
     console.print(f"channels: {channels}; warehouse: {settings.db_path}", highlight=False)
@@ -427,16 +441,19 @@ def _print_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(cols)
-        writer.writerows(rows)
+        # Control characters would reach the terminal from CSV; JSON escapes them itself.
+        writer.writerows([printable(v) if isinstance(v, str) else v for v in r] for r in rows)
     elif fmt == "json":
         import json
 
         records = [dict(zip(cols, r, strict=True)) for r in rows]
         sys.stdout.write(json.dumps(records, default=str, ensure_ascii=False, indent=1) + "\n")
     else:
-        table = Table(*cols)
+        table = Table()
+        for col in cols:
+            table.add_column(Text(printable(col)))
         for r in rows:
-            table.add_row(*("" if v is None else str(v) for v in r))
+            table.add_row(*cells(*r))
         console.print(table)
         console.print(f"{len(rows)} rows", highlight=False)
 
@@ -457,7 +474,7 @@ def sql_command(
     import duckdb
 
     if fmt not in ("table", "csv", "json"):
-        err.print(f"unknown format {fmt!r}: use table, csv or json", highlight=False)
+        err.print(Text(f"unknown format {printable(repr(fmt))}: use table, csv or json"))
         raise typer.Exit(2)
     settings = _settings(config, db)
     with _open_read_only(settings) as wh:
@@ -465,7 +482,7 @@ def sql_command(
             try:
                 cols, rows = _run_sql(wh.conn, query, limit)
             except (duckdb.Error, ValueError) as exc:
-                err.print(f"[bold red]SQL error:[/] {exc}", highlight=False)
+                err.print(Text.assemble(("SQL error:", "bold red"), " ", printable(exc)))
                 raise typer.Exit(2) from None
             _print_rows(cols, rows, fmt)
             return
@@ -485,7 +502,7 @@ def sql_command(
             try:
                 _print_rows(*_run_sql(wh.conn, statement, limit), fmt)
             except (duckdb.Error, ValueError) as exc:
-                err.print(f"SQL error: {exc}", highlight=False, markup=False)
+                err.print(Text(f"SQL error: {printable(exc)}"))
 
 
 @app.command()
@@ -501,27 +518,33 @@ def trend(
     from warehouse import trends as tr
 
     if by not in ("day", "hour"):
-        err.print(f"--by must be day or hour, not {by!r}", highlight=False)
+        err.print(Text(f"--by must be day or hour, not {printable(repr(by))}"))
         raise typer.Exit(2)
     settings = _settings(config, db)
     with _open_read_only(settings) as wh:
         names = tr.entity_names(wh.conn, entity)
         if not names:
-            err.print(f"no entity named {entity!r} in the warehouse", highlight=False)
+            err.print(Text(f"no entity named {printable(repr(entity))} in the warehouse"))
             raise typer.Exit(2)
         series = tr.entity_series(
             wh.conn, entity, by="hour" if by == "hour" else "day", days=days, topic=topic
         )
     label = ", ".join(f"{n} ({lbl})" for n, lbl in names)
     table = Table(
-        title=f"{label}: per {by}, last {days} days" + (f", topic {topic}" if topic else "")
+        title=Text(
+            printable(
+                f"{label}: per {by}, last {days} days" + (f", topic {topic}" if topic else "")
+            )
+        )
     )
     for col in (by, "mentions", "articles", "stories"):
         table.add_column(col, justify="left" if col == by else "right")
     fmt = "%Y-%m-%d %H:00" if by == "hour" else "%Y-%m-%d"
     for r in series:
         table.add_row(
-            f"{r['bucket']:{fmt}}", str(r["mentions"]), str(r["articles"]), str(r["stories"])
+            *cells(
+                f"{r['bucket']:{fmt}}", str(r["mentions"]), str(r["articles"]), str(r["stories"])
+            )
         )
     console.print(table)
 
@@ -535,7 +558,7 @@ def _day_arg(value: str | None, name: str) -> Any:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        err.print(f"{name} must be a date like 2022-01-06, not {value!r}", highlight=False)
+        err.print(Text(f"{name} must be a date like 2022-01-06, not {printable(repr(value))}"))
         raise typer.Exit(2) from None
 
 
@@ -556,11 +579,11 @@ def export(
     # no SQL from the user, so its connection is not confined.
     with _open_read_only(settings, confined=False) as wh:
         counts = export_parquet(wh.conn, out_dir, since=first, until=last)
-    table = Table(title=f"Parquet export to {out_dir}")
+    table = Table(title=Text(f"Parquet export to {printable(out_dir)}"))
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, rows in counts.items():
-        table.add_row(name, str(rows))
+        table.add_row(*cells(name, str(rows)))
     console.print(table)
 
 

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from typing import Any
 
+from rich.text import Text
+
 # C0 and C1 controls (tab included), DEL, the line/paragraph separators and the bidi controls.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -30,3 +32,8 @@ def printable(value: Any) -> str:
     if _UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub(_escape, unicodedata.normalize("NFC", text))
+
+
+def cells(*values: Any) -> list[Text]:
+    """Table cells that rich shows as they are: no markup parsed, unsafe characters escaped."""
+    return [Text(printable(v)) for v in values]
