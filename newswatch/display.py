@@ -14,8 +14,11 @@ from typing import Any
 
 from rich.text import Text
 
-# C0 and C1 controls (tab included), DEL, the line/paragraph separators and the bidi controls.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (tab included, newline not: messages span lines), DEL, the line and
+# paragraph separators and the bidi controls.
+_UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -259,6 +259,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid YAML: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -266,11 +268,38 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}:{where}: invalid YAML: {problem}") from None
     if data is None:
         return {}
+    if _too_big(data, MAX_CONFIG_NODES):
+        raise ConfigError(
+            f"{path}: more than {MAX_CONFIG_NODES:,} values once anchors are expanded, or "
+            f"nested deeper than {MAX_CONFIG_DEPTH} levels: not a configuration"
+        )
     if not isinstance(data, dict):
         raise ConfigError(
             f"{path}: expected a mapping of keys at the top, got {type(data).__name__}"
         )
     return data
+
+
+# Far beyond any real configuration; a YAML alias bomb expands to billions.
+MAX_CONFIG_NODES = 100_000
+MAX_CONFIG_DEPTH = 64
+
+
+def _too_big(data: Any, budget: int) -> bool:
+    """Whether `data` holds more than `budget` values counting every alias expansion, or is
+    nested deeper than MAX_CONFIG_DEPTH; stops as soon as it knows."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    seen = 0
+    while stack:
+        value, depth = stack.pop()
+        seen += 1
+        if seen > budget or depth > MAX_CONFIG_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
 
 
 def _format_errors(origin: str, exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> str:
@@ -331,6 +360,8 @@ def load_settings(
             base = Settings(**{**data, "topics": topics})
         except ValidationError as exc:
             raise ConfigError(_format_errors("environment override", exc)) from None
+        except RecursionError:
+            raise ConfigError("environment override: a value is nested too deeply") from None
         finally:
             _ENVIRON.reset(token)
     db = db if db is not None else env.get("NEWSWATCH_DB") or None

@@ -188,3 +188,47 @@ def test_an_empty_env_variable_leaves_the_yaml_value(tmp_path):
     # compose passes `${NEWSWATCH__AIRFLOW__MODE:-}`: unset in .env must mean "the YAML's".
     cfg = write(tmp_path / "newswatch.yaml", "airflow:\n  mode: cron\n")
     assert load_settings(cfg, env={"NEWSWATCH__AIRFLOW__MODE": ""}).airflow.mode == "cron"
+
+
+HOSTILE_CONFIGS = {
+    "deep lists": "sources: " + "[" * 10_000 + "]" * 10_000 + "\n",
+    "deep block maps": "fetch:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 3000)),
+    "deep flow maps": "fetch:\n  user_agent: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n",
+    "alias bomb": "\n".join(
+        ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+        + ["fetch:\n  content_types: *a8"]
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_CONFIGS))
+def test_hostile_yaml_is_a_configuration_error_naming_the_file(tmp_path, kind):
+    path = tmp_path / "newswatch.yaml"
+    path.write_text(HOSTILE_CONFIGS[kind], encoding="utf-8")
+    with pytest.raises(ConfigError, match=str(path)):
+        load_settings(path, env={})
+
+
+def test_deeply_nested_env_value_is_a_configuration_error(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(ConfigError, match="environment override"):
+        load_settings(tmp_path, env={"NEWSWATCH__FETCH__CONTENT_TYPES": deep})
+
+
+def test_hostile_config_exits_2_from_the_cli(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "newswatch.yaml"
+    path.write_text(HOSTILE_CONFIGS["deep lists"], encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "newswatch", "feeds", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "configuration error" in proc.stderr and str(path) in proc.stderr
+    assert "Traceback" not in proc.stderr and "RecursionError" not in proc.stderr
