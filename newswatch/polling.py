@@ -308,6 +308,20 @@ def archive_feeds(folder: Path) -> list[Path]:
     return sorted(p for p in feeds_dir.iterdir() if p.suffix.lower() in FEED_SUFFIXES)
 
 
+def _outside(path: Path, root: Path) -> str | None:
+    """Why an archive file may not be read: it resolves outside the archive (a symlink out),
+    cannot be resolved (a link loop) or is no regular file (a FIFO would block the run)."""
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "a broken or looping link"
+    if not resolved.is_relative_to(root):
+        return "it links outside the archive"
+    if not resolved.is_file():
+        return "not a regular file"
+    return None
+
+
 def poll_archive(
     source: ArchiveSource, state: SourceState | None, now: datetime | None = None
 ) -> PollResult:
@@ -327,7 +341,12 @@ def _read_archive(source: ArchiveSource, state: SourceState | None) -> PollResul
     items: list[NewItem] = []
     digest = hashlib.sha256()
     errors = []
+    root = source.path.resolve()
     for path in archive_feeds(source.path):
+        refused = _outside(path, root)
+        if refused:
+            errors.append(f"{path.name}: refused: {refused}")
+            continue
         content = path.read_bytes()
         digest.update(content)
         found, error = _items_from_feed(content, path.as_uri(), source.name)

@@ -80,8 +80,11 @@ def archive_page(source: ArchiveSource, url: str) -> Path | None:
         rel = unquote(parts.path).lstrip("/") or "index.html"
         candidate = source.path / "pages" / (parts.hostname or "") / rel
     root = source.path.resolve()
-    resolved = candidate.resolve()
-    # A feed may not point outside its own archive (../../etc/passwd and the like).
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a link loop
+        return None
+    # A feed may not point outside its own archive (../../etc/passwd, a symlink out, a FIFO).
     if not resolved.is_relative_to(root) or not resolved.is_file():
         return None
     return resolved
