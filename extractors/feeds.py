@@ -93,6 +93,8 @@ class FeedParseResult(NamedTuple):
     error: str | None
     title: str | None = None
     dropped: int = 0
+    # (link or "", why) of each entry dropped for its link: file:, ftp:, data:, none at all.
+    rejected: tuple[tuple[str, str], ...] = ()
 
 
 def parse_feed(content: bytes, url: str) -> FeedParseResult:
@@ -138,13 +140,16 @@ def _parse(content: bytes, url: str) -> FeedParseResult:
         logger.debug("feed %s is not well-formed, kept what parsed: %s", url, _bozo_reason(parsed))
 
     entries: list[FeedEntry] = []
+    rejected: list[tuple[str, str]] = []
     seen: set[str] = set()
     dropped = skipped
     now = datetime.now(UTC)
+    is_atom = version.startswith("atom")
     for raw in raw_entries:
-        entry = _entry(raw, url, version.startswith("atom"), now)
+        entry = _entry(raw, url, is_atom, now)
         if entry is None:
             dropped += 1
+            rejected.append(_rejection(raw, url, is_atom))
         elif entry.guid not in seen:
             seen.add(entry.guid)
             entries.append(entry)
@@ -153,9 +158,11 @@ def _parse(content: bytes, url: str) -> FeedParseResult:
         return FeedParseResult([], "too much markup: parse budget spent before the first item")
     if parsed.get("bozo") and not entries:
         # Broken XML that yielded nothing usable is a broken feed, not a quiet one.
-        return FeedParseResult([], f"malformed XML: {_bozo_reason(parsed)}", None, dropped)
+        return FeedParseResult(
+            [], f"malformed XML: {_bozo_reason(parsed)}", None, dropped, tuple(rejected)
+        )
     title = _plain_text(feed_info.get("title"), feed_info.get("title_detail"), collapse=True)
-    return FeedParseResult(entries, None, title, dropped)
+    return FeedParseResult(entries, None, title, dropped, tuple(rejected))
 
 
 def _feedparser(data: bytes) -> Any:
@@ -378,6 +385,25 @@ def _first_web_link(raw: Mapping[str, Any], feed_url: str, is_atom: bool) -> str
         if parts.scheme.lower() in _WEB_SCHEMES and parts.hostname:
             return absolute
     return None
+
+
+def _rejection(raw: Mapping[str, Any], feed_url: str, is_atom: bool) -> tuple[str, str]:
+    """(the link, why it is not fetched) for an entry with no usable web link."""
+    for candidate, from_guid in _link_candidates(raw, is_atom):
+        text = candidate.strip()
+        try:
+            own = urlsplit(text).scheme
+            # A link with a scheme of its own is reported as written (urljoin mangles file:).
+            absolute = text if from_guid or own else urljoin(feed_url, text)
+            scheme = urlsplit(absolute).scheme.lower()
+        except ValueError:
+            return _short(text, 300), "link is not a valid URL"
+        if scheme and scheme not in _WEB_SCHEMES:
+            return _short(
+                absolute, 300
+            ), f"link scheme {scheme}: is never fetched (http and https only)"
+        return _short(absolute, 300), "link has no host"
+    return "", "entry has no link"
 
 
 def _link_candidates(raw: Mapping[str, Any], is_atom: bool) -> Iterator[tuple[str, bool]]:

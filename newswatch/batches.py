@@ -58,6 +58,9 @@ def count_polls(polls: Sequence[PollResult], summary: RunSummary) -> None:
             summary.add("skipped_not_due", 1)
             continue
         summary.add("entries_seen", p.entries)
+        if p.rejected:
+            summary.add("entries_refused", len(p.rejected))
+            summary.feed_errors.extend((p.poll.name, r.reason) for r in p.rejected)
         if not p.poll.ok:
             summary.add("feed_errors", 1)
             summary.feed_errors.append((p.poll.name, p.poll.error or "failed"))
@@ -182,7 +185,11 @@ def mark_polled(wh: Warehouse, run_id: str, polls: Sequence[PollResult]) -> None
     their items are loaded: a run killed before that polls them afresh next time, so no entry
     is skipped as "unchanged"."""
     wh.load(
-        LoadBatch(run_id, polls=[p.poll for p in polls], errors=[p.error for p in polls if p.error])
+        LoadBatch(
+            run_id,
+            polls=[p.poll for p in polls],
+            errors=[p.error for p in polls if p.error] + [r for p in polls for r in p.rejected],
+        )
     )
 
 

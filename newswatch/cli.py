@@ -327,6 +327,7 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
         "items",
         "stored",
         "failed",
+        "refused links",
     ):
         table.add_column(col, overflow="fold")
     schedule = Table(title="Polling (UTC)")
@@ -335,7 +336,9 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
     for source in settings.sources:
         r = rows.get(source.name)
         if r is None:
-            table.add_row(*cells(source.name, source.kind, "never polled", "", "", "", "", "", ""))
+            table.add_row(
+                *cells(source.name, source.kind, "never polled", "", "", "", "", "", "", "")
+            )
             continue
         h = health.get(source.name, {})
         table.add_row(
@@ -349,6 +352,7 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
                 str(r["items_seen"]),
                 str(r["stored"]),
                 str(r["failed"]),
+                str(r["refused_links"]),
             )
         )
         if not h:

@@ -48,6 +48,8 @@ class PollResult:
     items: list[NewItem] = field(default_factory=list)
     error: ErrorRecord | None = None
     entries: int = 0
+    # Entries whose link is never fetched (file:, ftp:, data:, none): recorded, not dropped.
+    rejected: list[ErrorRecord] = field(default_factory=list)
 
 
 def _hash(data: bytes) -> str:
@@ -55,16 +57,31 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _items_from_feed(content: bytes, url: str, source: str) -> tuple[list[NewItem], str | None]:
-    """Parse feed bytes into items, or give the parse error."""
+def _items_from_feed(
+    content: bytes, url: str, source: str
+) -> tuple[list[NewItem], str | None, list[ErrorRecord]]:
+    """Parse feed bytes into items, or give the parse error; and the entries refused for
+    their link, as error records of the source."""
     parsed = parse_feed(content, url)
+    rejected = [
+        ErrorRecord(
+            url_key=stable_key(source, link or url, reason),
+            stage="feed_entry",
+            url=link or url,
+            source=source,
+            reason=reason,
+            status_code=None,
+            retryable=False,
+        )
+        for link, reason in parsed.rejected
+    ]
     if parsed.error:
-        return [], parsed.error
+        return [], parsed.error, rejected
     items = [
         NewItem(url_key(e.link), e.link, source, e.guid, e.title, e.published)
         for e in parsed.entries
     ]
-    return items, None
+    return items, None, rejected
 
 
 # A source due within this much counts as due: scheduled runs start a few seconds early or late.
@@ -277,13 +294,15 @@ def poll_feed(
             source.name,
         )
         base = replace(base, lying_validators=True, lying_detected_at=now)
-    items, error = _items_from_feed(result.content, result.final_url, source.name)
+    items, error, rejected = _items_from_feed(result.content, result.final_url, source.name)
     if error:
-        return done(_poll_failure(base, source.url, error, result))
+        failed = _poll_failure(base, source.url, error, result)
+        failed.rejected = rejected
+        return done(failed)
     poll = replace(
         base, new_items=len(items), content_hash=content_hash, validated_since_change=False
     )
-    return done(PollResult(poll, items, entries=len(items)))
+    return done(PollResult(poll, items, entries=len(items), rejected=rejected))
 
 
 def _poll_failure(
@@ -339,20 +358,22 @@ def _read_archive(source: ArchiveSource, state: SourceState | None) -> PollResul
     if not source.path.is_dir():
         return _poll_failure(base, str(source.path), f"archive folder not found: {source.path}")
     items: list[NewItem] = []
+    rejected: list[ErrorRecord] = []
     digest = hashlib.sha256()
     errors = []
     root = source.path.resolve()
     for path in archive_feeds(source.path):
-        refused = _outside(path, root)
-        if refused:
-            errors.append(f"{path.name}: refused: {refused}")
+        why = _outside(path, root)
+        if why:
+            errors.append(f"{path.name}: refused: {why}")
             continue
         content = path.read_bytes()
         digest.update(content)
-        found, error = _items_from_feed(content, path.as_uri(), source.name)
+        found, error, refused_entries = _items_from_feed(content, path.as_uri(), source.name)
         if error:
             errors.append(f"{path.name}: {error}")
         items.extend(found)
+        rejected.extend(refused_entries)
     if errors and not items:
         return _poll_failure(base, str(source.path), "; ".join(errors))
     content_hash = digest.hexdigest()
@@ -364,7 +385,7 @@ def _read_archive(source: ArchiveSource, state: SourceState | None) -> PollResul
         content_hash=content_hash,
         error="; ".join(errors) or None,
     )
-    return PollResult(poll, items, entries=len(items))
+    return PollResult(poll, items, entries=len(items), rejected=rejected)
 
 
 def poll_source(

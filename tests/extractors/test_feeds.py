@@ -148,7 +148,7 @@ def test_atom_with_xml_base_and_dates_in_utc() -> None:
 def test_valid_feed_without_items_is_not_an_error() -> None:
     quiet = b'<rss version="2.0"><channel><title>Quiet</title></channel></rss>'
     result = parse_feed(quiet, FEED_URL)
-    assert result == ([], None, "Quiet", 0)
+    assert result == ([], None, "Quiet", 0, ())
 
 
 def test_html_page_is_not_a_feed() -> None:

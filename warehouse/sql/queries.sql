@@ -251,7 +251,10 @@ SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM articles);
 SELECT s.name, s.kind, s.location, s.last_success, s.last_error, s.last_error_at,
        s.consecutive_failures, s.items_seen,
        (SELECT count(*) FROM seen_items i WHERE i.source = s.name AND i.status = 'stored') AS stored,
-       (SELECT count(*) FROM seen_items i WHERE i.source = s.name AND i.status = 'failed') AS failed
+       (SELECT count(*) FROM seen_items i WHERE i.source = s.name AND i.status = 'failed') AS failed,
+       -- Entries listed with a link that is never fetched (file:, ftp:, data:, none).
+       (SELECT count(*) FROM fetch_errors e
+        WHERE e.source = s.name AND e.stage = 'feed_entry') AS refused_links
 FROM sources s
 ORDER BY s.name;
 
