@@ -319,7 +319,7 @@ class _HttpSender:
         self, url_env: str, url: str, body: bytes, headers: dict[str, str], *secrets: str
     ) -> None:
         """POST `body`; 2xx is success, 429/5xx/network errors retryable, the rest permanent."""
-        hidden = (url, *secrets)
+        hidden = (*url_secrets(url), *secrets)
         if self._client is None:
             self._client = httpx.Client(
                 timeout=self._timeout,
@@ -564,6 +564,20 @@ def apprise_url_secrets(url: str) -> set[str]:
     if password:
         hidden.update({password, unquote(password)})
     return hidden
+
+
+def url_secrets(url: str) -> set[str]:
+    """What to hide of a webhook URL in any log line: the URL as written and as the HTTP
+    library prints it (scheme and host lower-cased, path re-encoded), and every part that may
+    carry a token (path pieces, query values, user and password), whatever the scheme's case."""
+    found = apprise_url_secrets(url)
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return found
+    found.update({str(parsed), parsed.path, parsed.raw_path.decode("ascii", "replace")})
+    found.update(p for p in parsed.path.split("/") if len(p) >= 6)
+    return {part for part in found if len(part) >= 6} | {url}
 
 
 def _scheme_of(url: str) -> str:
