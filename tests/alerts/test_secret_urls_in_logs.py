@@ -44,9 +44,8 @@ def test_no_debug_line_shows_the_token(queued, local_server, caplog, scheme, kin
         else WebhookChannel(kind="webhook", url_env="HOOK", secret_env="SIGN")
     )
     settings = queued([channel])
-    with caplog.at_level(logging.DEBUG):
-        with Warehouse(settings.db_path) as wh:
-            stats = deliver_pending(wh, settings, None, env={"HOOK": url, "SIGN": SIGNING})
+    with caplog.at_level(logging.DEBUG), Warehouse(settings.db_path) as wh:
+        stats = deliver_pending(wh, settings, None, env={"HOOK": url, "SIGN": SIGNING})
     assert stats.sent == 1
     assert "HTTP Request" in caplog.text  # httpx did log the request...
     assert TOKEN not in caplog.text and SIGNING not in caplog.text  # ...without the secrets
