@@ -21,13 +21,13 @@ import ssl
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -121,6 +121,77 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context(trust_env=False)
 
 
+TOTAL_TIMEOUT = "total timeout reached"
+# The wall-clock deadline of the request this thread is making (monotonic seconds), or None.
+_DEADLINE = threading.local()
+
+
+def _remaining(timeout: float | None) -> float | None:
+    """`timeout` cut to what is left of this thread's deadline; ReadTimeout once it passed."""
+    deadline: float | None = getattr(_DEADLINE, "at", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout(TOTAL_TIMEOUT)
+    return left if timeout is None else min(timeout, left)
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[float]:
+    """Give every socket operation of this thread's request at most `seconds` in all: a server
+    that sends its headers or body a byte at a time can't hold a run past it."""
+    previous = getattr(_DEADLINE, "at", None)
+    _DEADLINE.at = time.monotonic() + seconds
+    try:
+        yield _DEADLINE.at
+    finally:
+        _DEADLINE.at = previous
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every read and write stops at the thread's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _remaining(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _remaining(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout))
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(GuardedBackend):
+    """The guarded backend, with connects and streams held to the thread's deadline."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = super().connect_tcp(host, port, _remaining(timeout), local_address, socket_options)
+        return _DeadlineStream(stream)
+
+
 class _GuardedTransport(httpx.HTTPTransport):
     """httpx's transport over a connection pool whose every TCP connect passes `guard`."""
 
@@ -133,7 +204,7 @@ class _GuardedTransport(httpx.HTTPTransport):
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedBackend(guard),
+            network_backend=_DeadlineBackend(guard),
         )
 
 
@@ -407,6 +478,7 @@ class Fetcher:
         def fail(error: str, retryable: bool, retry_now: bool = False) -> _Outcome:
             return _Outcome(_failure(url, error, retryable, current), retry_now=retry_now)
 
+        deadline: float | None = None
         try:
             target = httpx.URL(current)
             host = target.raw_host.decode("ascii")
@@ -419,8 +491,10 @@ class Fetcher:
                     return fail(verdict.reason or "disallowed by robots.txt", verdict.retryable)
                 if verdict.crawl_delay:
                     delay = max(delay, min(verdict.crawl_delay, self.settings.max_crawl_delay))
+            # The deadline starts once the host's slot is ours: a crawl delay is not the server's.
             with (
                 self._limiter.slot(f"{host}:{port}", delay),
+                _deadline(self.settings.total_timeout) as deadline,
                 self._client.stream("GET", current, headers=headers) as response,
             ):
                 location = response.headers.get("location")
@@ -435,6 +509,9 @@ class Fetcher:
         except httpx.UnsupportedProtocol:
             return fail("unsupported scheme", False)
         except httpx.TimeoutException as exc:
+            if str(exc) == TOTAL_TIMEOUT or (deadline and time.monotonic() >= deadline):
+                # Like a body that drips past the deadline: try again next run, not now.
+                return fail("timeout: total", True)
             return fail(f"timeout: {_timeout_kind(exc)}", True, retry_now=True)
         except httpx.RemoteProtocolError as exc:
             if "disconnect" in str(exc).lower() or "closed" in str(exc).lower():

@@ -310,3 +310,40 @@ def test_fetch_result_reads_retry_after_only_when_the_server_asks_to_wait():
     assert result(503, "Thu, 06 Jan 2022 12:01:00 GMT").retry_after(now) == 60
     assert result(429, "30").retry_after(now) == 30
     assert result(500, "30").retry_after(now) is None  # only 429 and 503 ask to wait
+
+
+def _header_trickle(request: Any) -> None:
+    """Status line and headers one byte at a time, each well inside the read timeout."""
+    raw = request.raw
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Pad: " + b"a" * 200 + b"\r\n\r\n"
+    try:
+        for byte in head:
+            raw.wfile.write(bytes([byte]))
+            raw.wfile.flush()
+            time.sleep(0.05)
+    except OSError:
+        pass  # the client gave up, as it should
+    raw.close_connection = True
+
+
+def test_total_timeout_stops_headers_sent_a_byte_at_a_time(local_server: Any) -> None:
+    local_server.route("/trickle", handler=_header_trickle)
+    settings = FAST.model_copy(update={"total_timeout": 1.0, "read_timeout": 1.0})
+    with Fetcher(settings) as fetcher:
+        result = fetcher.fetch(local_server.url("/trickle"))
+    # Each byte came within the read timeout; only the deadline over the whole request ends it,
+    # and it is not retried on the spot (the server would hold the run as long again).
+    assert result.error == "timeout: total"
+    assert result.retryable and result.attempts == 1
+    assert local_server.counts["/trickle"] == 1
+
+
+def test_total_timeout_also_bounds_robots_txt(local_server: Any) -> None:
+    local_server.route("/robots.txt", handler=_header_trickle)
+    local_server.route("/page", body=b"<html>ok</html>", headers={"Content-Type": "text/html"})
+    settings = FAST.model_copy(update={"total_timeout": 1.0, "respect_robots": True})
+    with Fetcher(settings) as fetcher:
+        result = fetcher.fetch(local_server.url("/page"))
+    # The robots request ends at its deadline (no answer: allowed), then the page is fetched.
+    assert result.ok and result.content == b"<html>ok</html>"
+    assert local_server.counts["/robots.txt"] == 1
