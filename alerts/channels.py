@@ -45,6 +45,7 @@ from alerts.config import (
     WebhookChannel,
 )
 from alerts.schedule import to_local
+from common.text import UNSAFE_CHARS
 
 log = logging.getLogger(__name__)
 
@@ -407,10 +408,7 @@ class SlackSender(_HttpSender):
 def one_line(text: str) -> str:
     """Text for a header: line breaks and other controls become spaces, so a name can never
     end the header and start another."""
-    return " ".join(_CONTROLS.sub(" ", text).split())
-
-
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+    return " ".join(UNSAFE_CHARS.sub(" ", text).split())
 
 
 def slack_escape(text: str) -> str:

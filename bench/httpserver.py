@@ -127,6 +127,13 @@ class LocalServer:
         self._httpd.server_close()
         self._thread.join(timeout=5)
 
+    def __enter__(self) -> LocalServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def _dispatch(self, raw: BaseHTTPRequestHandler) -> None:
         """Record the request and answer it from its route."""
         parts = urlsplit(raw.path)

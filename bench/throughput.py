@@ -25,9 +25,8 @@ import statistics
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -66,17 +65,6 @@ def build_site(reports: Sequence[Report], base: str) -> tuple[dict[str, bytes], 
         bodies[f"/{site}/feed.xml"] = render_rss(items, site=site, base_url=f"{base}/{site}")
         feeds.append(f"{base}/{site}/feed.xml")
     return bodies, feeds
-
-
-@contextmanager
-def serve() -> Iterator[LocalServer]:
-    """A local server on 127.0.0.1 in a thread (404 for anything not routed, robots.txt too)."""
-    server = LocalServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def route_bodies(server: LocalServer, bodies: dict[str, bytes]) -> None:
@@ -294,7 +282,7 @@ def one_round(
     round's ratio, rate and worst worker peak RSS."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        with serve() as server:
+        with LocalServer() as server:
             t0 = time.perf_counter()
             bodies, feeds = build_site(reports, server.base_url)
             route_bodies(server, bodies)

@@ -147,9 +147,9 @@ def _parse(content: bytes, url: str) -> FeedParseResult:
     is_atom = version.startswith("atom")
     for raw in raw_entries:
         entry = _entry(raw, url, is_atom, now)
-        if entry is None:
+        if isinstance(entry, tuple):
             dropped += 1
-            rejected.append(_rejection(raw, url, is_atom))
+            rejected.append(entry)
         elif entry.guid not in seen:
             seen.add(entry.guid)
             entries.append(entry)
@@ -171,7 +171,7 @@ def _feedparser(data: bytes) -> Any:
         # A BytesIO, never raw bytes or str: feedparser treats those as a file path or a URL.
         io.BytesIO(data),
         response_headers={
-            # No content-location: feedparser leaves relative links relative and _first_web_link
+            # No content-location: feedparser leaves relative links relative and _web_link
             # resolves them, so a relative permalink guid stays recognisably relative.
             # Without a content type feedparser assumes ISO-8859-1 for undeclared UTF-8 feeds.
             "content-type": "application/xml",
@@ -361,11 +361,13 @@ def _bozo_reason(parsed: Any) -> str:
     return _short(str(exc) if exc is not None else "unknown problem")
 
 
-def _entry(raw: Mapping[str, Any], feed_url: str, is_atom: bool, now: datetime) -> FeedEntry | None:
-    """One FeedEntry from a feedparser entry, or None when it has no usable web link."""
-    link = _first_web_link(raw, feed_url, is_atom)
-    if link is None:
-        return None
+def _entry(
+    raw: Mapping[str, Any], feed_url: str, is_atom: bool, now: datetime
+) -> FeedEntry | tuple[str, str]:
+    """One FeedEntry from a feedparser entry, or (its link, why it is not fetched)."""
+    link = _web_link(raw, feed_url, is_atom)
+    if isinstance(link, tuple):
+        return link
     title = _plain_text(raw.get("title"), raw.get("title_detail"), collapse=True)
     summary = _plain_text(raw.get("summary"), raw.get("summary_detail"))
     # Every kept entry has a link, so the id-less case never needs a content hash.
@@ -373,37 +375,28 @@ def _entry(raw: Mapping[str, Any], feed_url: str, is_atom: bool, now: datetime) 
     return FeedEntry(guid, link, title, _published(raw, now), summary)
 
 
-def _first_web_link(raw: Mapping[str, Any], feed_url: str, is_atom: bool) -> str | None:
-    """The entry's first absolute http(s) link."""
-    for candidate, from_guid in _link_candidates(raw, is_atom):
-        try:
-            # feedparser already resolved xml:base; joining again covers links it left relative.
-            absolute = candidate.strip() if from_guid else urljoin(feed_url, candidate.strip())
-            parts = urlsplit(absolute)
-        except ValueError:
-            continue
-        if parts.scheme.lower() in _WEB_SCHEMES and parts.hostname:
-            return absolute
-    return None
-
-
-def _rejection(raw: Mapping[str, Any], feed_url: str, is_atom: bool) -> tuple[str, str]:
-    """(the link, why it is not fetched) for an entry with no usable web link."""
+def _web_link(raw: Mapping[str, Any], feed_url: str, is_atom: bool) -> str | tuple[str, str]:
+    """The entry's first absolute http(s) link, else (its first link, why it is refused)."""
+    refused: tuple[str, str] | None = None
     for candidate, from_guid in _link_candidates(raw, is_atom):
         text = candidate.strip()
         try:
-            own = urlsplit(text).scheme
+            # feedparser already resolved xml:base; joining again covers links it left relative.
+            absolute = text if from_guid else urljoin(feed_url, text)
+            parts = urlsplit(absolute)
+            scheme = parts.scheme.lower()
+            if scheme in _WEB_SCHEMES and parts.hostname:
+                return absolute
             # A link with a scheme of its own is reported as written (urljoin mangles file:).
-            absolute = text if from_guid or own else urljoin(feed_url, text)
-            scheme = urlsplit(absolute).scheme.lower()
+            shown = text if urlsplit(text).scheme else absolute
         except ValueError:
-            return _short(text, 300), "link is not a valid URL"
-        if scheme and scheme not in _WEB_SCHEMES:
-            return _short(
-                absolute, 300
-            ), f"link scheme {scheme}: is never fetched (http and https only)"
-        return _short(absolute, 300), "link has no host"
-    return "", "entry has no link"
+            refused = refused or (_short(text, 300), "link is not a valid URL")
+            continue
+        if refused is None and scheme not in _WEB_SCHEMES:
+            reason = f"link scheme {scheme}: is never fetched (http and https only)"
+            refused = (_short(shown, 300), reason)
+        refused = refused or (_short(shown, 300), "link has no host")
+    return refused or ("", "entry has no link")
 
 
 def _link_candidates(raw: Mapping[str, Any], is_atom: bool) -> Iterator[tuple[str, bool]]:

@@ -14,11 +14,7 @@ from typing import Any
 
 from rich.text import Text
 
-# C0 and C1 controls (tab included, newline not: messages span lines), DEL, the line and
-# paragraph separators and the bidi controls.
-_UNSAFE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+from common.text import UNSAFE_CHARS
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -32,9 +28,9 @@ def printable(value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
-    if _UNSAFE.search(text) is None:
+    if UNSAFE_CHARS.search(text) is None:
         return text
-    return _UNSAFE.sub(_escape, unicodedata.normalize("NFC", text))
+    return UNSAFE_CHARS.sub(_escape, unicodedata.normalize("NFC", text))
 
 
 def cells(*values: Any) -> list[Text]:

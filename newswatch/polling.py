@@ -327,7 +327,7 @@ def archive_feeds(folder: Path) -> list[Path]:
     return sorted(p for p in feeds_dir.iterdir() if p.suffix.lower() in FEED_SUFFIXES)
 
 
-def _outside(path: Path, root: Path) -> str | None:
+def outside_archive(path: Path, root: Path) -> str | None:
     """Why an archive file may not be read: it resolves outside the archive (a symlink out),
     cannot be resolved (a link loop) or is no regular file (a FIFO would block the run)."""
     try:
@@ -363,7 +363,7 @@ def _read_archive(source: ArchiveSource, state: SourceState | None) -> PollResul
     errors = []
     root = source.path.resolve()
     for path in archive_feeds(source.path):
-        why = _outside(path, root)
+        why = outside_archive(path, root)
         if why:
             errors.append(f"{path.name}: refused: {why}")
             continue

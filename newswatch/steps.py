@@ -21,7 +21,7 @@ from extractors.entities import EntityExtractor, Mention
 from extractors.fetch import Fetcher
 from extractors.stories import StoryDecision, StoryInput
 from extractors.urls import ArticleUrl, article_url
-from newswatch.polling import NewItem, PollResult, select_new
+from newswatch.polling import NewItem, PollResult, outside_archive, select_new
 from newswatch.settings import ArchiveSource, Settings, Source
 from warehouse.records import ArticleRecord, ErrorRecord, ItemOutcome
 from warehouse.store import Warehouse
@@ -79,15 +79,10 @@ def archive_page(source: ArchiveSource, url: str) -> Path | None:
     else:
         rel = unquote(parts.path).lstrip("/") or "index.html"
         candidate = source.path / "pages" / (parts.hostname or "") / rel
-    root = source.path.resolve()
-    try:
-        resolved = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):  # missing, or a link loop
-        return None
     # A feed may not point outside its own archive (../../etc/passwd, a symlink out, a FIFO).
-    if not resolved.is_relative_to(root) or not resolved.is_file():
+    if outside_archive(candidate, source.path.resolve()) is not None:
         return None
-    return resolved
+    return candidate.resolve()
 
 
 def iter_pages(

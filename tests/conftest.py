@@ -29,12 +29,8 @@ from bench.rss import FeedItem, rss
 @pytest.fixture
 def local_server() -> Iterator[LocalServer]:
     """A fresh local HTTP server per test."""
-    server = LocalServer()
-    server.start()
-    try:
+    with LocalServer() as server:
         yield server
-    finally:
-        server.stop()
 
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "csto-2022"
