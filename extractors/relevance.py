@@ -65,6 +65,28 @@ class _Term:
     key: str  # canonical spelling, also the per-text cache key
     needle: str  # literal that must occur: a cheap substring test saves most regex scans
     regex: re.Pattern[str]
+    # Russian words also match by lemma ("коллективной безопасности" finds "коллективная
+    # безопасность"): the term's lemmas, searched in the text's lemmas.
+    lemma_regex: re.Pattern[str] | None = None
+
+
+class _Text:
+    """A normalised text and, computed once if a Russian term needs it, its lemmas."""
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        self._lemmas: str | None = None
+
+    def lemmas(self) -> str:
+        """The text with every Cyrillic word replaced by its likeliest lemma."""
+        if self._lemmas is None:
+            from extractors.morph import lemma
+
+            self._lemmas = _CYRILLIC_WORD.sub(lambda m: lemma(m.group()), self.norm)
+        return self._lemmas
+
+
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+(?:-[\u0400-\u04ff]+)*")
 
 
 @dataclass(frozen=True)
@@ -87,15 +109,27 @@ def _term(words: list[str], quoted: bool) -> _Term:
     tail = "" if words[-1].endswith("*") else _AFTER
     pattern = _BEFORE + r"\s+".join(map(re.escape, bare)) + tail
     key = " ".join(words)
-    return _Term(f'"{key}"' if quoted else key, bare[0], re.compile(pattern))
+    lemma_regex = None
+    if any(_CYRILLIC_WORD.search(w) for w in bare):
+        from extractors.morph import lemma
+
+        # A prefix ("казахстан*") is already inflection-proof; whole words go to their lemma.
+        lemmas = [lemma(w) if _CYRILLIC_WORD.fullmatch(w) else w for w in bare[:-1]]
+        last = bare[-1] if tail == "" or not _CYRILLIC_WORD.fullmatch(bare[-1]) else lemma(bare[-1])
+        lemma_regex = re.compile(_BEFORE + r"\s+".join(map(re.escape, [*lemmas, last])) + tail)
+    return _Term(f'"{key}"' if quoted else key, bare[0], re.compile(pattern), lemma_regex)
 
 
-def _eval(node: _Node, text: str, seen: dict[str, bool]) -> bool:
+def _eval(node: _Node, text: _Text, seen: dict[str, bool]) -> bool:
     """Evaluate lazily: short-circuit, and scan the text at most once per term."""
     if isinstance(node, _Term):
         hit = seen.get(node.key)
         if hit is None:
-            hit = seen[node.key] = node.needle in text and node.regex.search(text) is not None
+            norm = text.norm
+            hit = node.needle in norm and node.regex.search(norm) is not None
+            if not hit and node.lemma_regex is not None:
+                hit = node.lemma_regex.search(text.lemmas()) is not None
+            seen[node.key] = hit
         return hit
     if isinstance(node, _Not):
         return not _eval(node.child, text, seen)
@@ -256,7 +290,7 @@ class TopicQuery:
         """Match a text (title + body); the empty query matches everything."""
         if self._root is None:
             return QueryMatch(True, ())
-        norm, seen = normalise(text), dict[str, bool]()
+        norm, seen = _Text(normalise(text)), dict[str, bool]()
         if not _eval(self._root, norm, seen):
             return QueryMatch(False, ())
         return QueryMatch(True, tuple(t.key for t in self._positives if _eval(t, norm, seen)))

@@ -17,6 +17,7 @@ from extractors.entities import EntityExtractor
 from extractors.fetch import Fetcher
 from extractors.stories import StoryDecision, StoryInput, prepared
 from newswatch import stories
+from newswatch.linking import link_entities, linker, pinned_names, topic_aliases
 from newswatch.polling import NewItem, PollResult
 from newswatch.settings import Settings, Source
 from newswatch.steps import (
@@ -44,6 +45,8 @@ class RunSummary:
     seconds: float = 0.0
     feed_errors: list[tuple[str, str]] = field(default_factory=list)
     item_errors: list[tuple[str, str, str]] = field(default_factory=list)
+    # Stored articles that no NER pipeline read, per reason ("no NER model for kk").
+    no_ner: dict[str, int] = field(default_factory=dict)
 
     def add(self, key: str, n: int) -> None:
         """Add `n` to a count."""
@@ -147,10 +150,10 @@ def extract_batch(
     batch of copies never loads the model) and its warehouse records."""
     needs_ner = any(not (d.reuses_entities or d.stored) for d in decisions)
     if needs_ner:
-        mentions = extract_mentions(batch.matched, extractor(), decisions)
+        mentions, ner = extract_mentions(batch.matched, extractor(), decisions)
     else:
-        mentions = [[] for _ in batch.matched]
-    records, stored = to_records(batch.matched, mentions, decisions)
+        mentions, ner = [[] for _ in batch.matched], None
+    records, stored = to_records(batch.matched, mentions, decisions, ner)
     return Extracted(
         records,
         batch.outcomes + stored,
@@ -161,19 +164,33 @@ def extract_batch(
 
 
 def load_batches(
-    wh: Warehouse, run_id: str, group: Sequence[Extracted], summary: RunSummary
+    wh: Warehouse,
+    run_id: str,
+    group: Sequence[Extracted],
+    summary: RunSummary,
+    settings: Settings,
 ) -> LoadStats:
-    """Load extracted batches in one transaction (a load costs mostly per statement, not per
-    row) and count what they changed."""
+    """Link the batches' new names across scripts, load them in one transaction (a load costs
+    mostly per statement, not per row) and count what they changed."""
     outcomes = [o for e in group for o in e.outcomes]
+    records = [r for e in group for r in e.records]
+    pinned = pinned_names(settings)
+    links = link_entities(wh, records, pinned, linker(settings.nlp), topic_aliases(settings))
     stats = wh.load(
         LoadBatch(
             run_id,
-            articles=[r for e in group for r in e.records],
+            articles=records,
             outcomes=outcomes,
             errors=[x for e in group for x in e.errors],
+            links=links,
+            pinned=pinned,
         )
     )
+    summary.add("entity_links", len(links))
+    for r in records:
+        if r.ner_skipped:
+            summary.add("no_ner", 1)
+            summary.no_ner[r.ner_skipped] = summary.no_ner.get(r.ner_skipped, 0) + 1
     summary.add("fetched", sum(e.fetched for e in group))
     summary.add("exact_copies", sum(e.exact_copies for e in group))
     count_outcomes(outcomes, stats, summary)

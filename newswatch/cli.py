@@ -144,11 +144,15 @@ def _print_summary(summary: Any, settings: Settings) -> None:
         ("articles stored", c.get("stored", 0)),
         ("mentions stored", c.get("mentions", 0)),
         ("new entities", c.get("new_entities", 0)),
+        ("names linked across scripts", c.get("entity_links", 0)),
+        ("articles without NER", c.get("no_ner", 0)),
         ("seconds", f"{summary.seconds:.1f}"),
     ]
     for name, value in rows:
         table.add_row(*cells(name, str(value)))
     console.print(table)
+    for reason, n in sorted(summary.no_ner.items()):
+        console.print(Text(printable(f"no NER      {n} article(s): {reason}")))
     for source, reason in summary.feed_errors:
         err.print(Text(printable(f"feed error  {source}: {reason}")))
     for source, url, reason in summary.item_errors[:20]:
@@ -225,8 +229,12 @@ def trends(
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
     days: Annotated[int, typer.Option("--days", "-d", min=1, help="Window in days.")] = 7,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Rows per table.")] = 15,
+    forms: Annotated[
+        bool, typer.Option("--forms", help="Show how each entity is written, per language.")
+    ] = False,
 ) -> None:
-    """Top and rising entities (the window ends at the newest article)."""
+    """Top and rising entities under their canonical names (the window ends at the newest
+    article)."""
     settings = _settings(config, db)
     if topic is not None:
         try:
@@ -234,26 +242,31 @@ def trends(
         except KeyError as exc:
             err.print(Text(printable(exc.args[0])))
             raise typer.Exit(2) from None
+    from warehouse import trends as tr
+
     with _open_read_only(settings) as wh:
         top = wh.top_entities(days, topic, limit)
         rising = wh.rising_entities(topic, days, limit)
+        written = tr.forms_of(wh.conn, [(r["entity"], r["label"]) for r in top]) if forms else {}
     scope = f"topic {topic}" if topic else "all topics"
     table = Table(title=Text(f"Top entities, last {days} days ({printable(scope)})"))
-    for col in ("entity", "label", "stories", "articles", "mentions", "first seen"):
+    columns = ["entity", "label", "stories", "articles", "mentions", "first seen"]
+    for col in [*columns, *(["written as"] if forms else [])]:
         table.add_column(
             col, justify="right" if col in ("stories", "articles", "mentions") else "left"
         )
     for r in top:
-        table.add_row(
-            *cells(
-                r["entity"],
-                r["label"],
-                str(r["stories"]),
-                str(r["articles"]),
-                str(r["mentions"]),
-                f"{r['first_seen']:%Y-%m-%d %H:%M}",
-            )
-        )
+        row = [
+            r["entity"],
+            r["label"],
+            str(r["stories"]),
+            str(r["articles"]),
+            str(r["mentions"]),
+            f"{r['first_seen']:%Y-%m-%d %H:%M}",
+        ]
+        if forms:
+            row.append(_forms_text(written.get((r["entity"], r["label"]), {})))
+        table.add_row(*cells(*row))
     console.print(table)
     rise = Table(
         title=Text(f"Rising stories: last 24 h against the {days} days before ({printable(scope)})")
@@ -328,6 +341,8 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
         "stored",
         "failed",
         "refused links",
+        "languages",
+        "no NER",
     ):
         table.add_column(col, overflow="fold")
     schedule = Table(title="Polling (UTC)")
@@ -337,7 +352,7 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
         r = rows.get(source.name)
         if r is None:
             table.add_row(
-                *cells(source.name, source.kind, "never polled", "", "", "", "", "", "", "")
+                *cells(source.name, source.kind, "never polled", "", "", "", "", "", "", "", "", "")
             )
             continue
         h = health.get(source.name, {})
@@ -353,6 +368,8 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
                 str(r["stored"]),
                 str(r["failed"]),
                 str(r["refused_links"]),
+                r["languages"] or "",
+                r["no_ner"] or "",
             )
         )
         if not h:
@@ -509,6 +526,37 @@ def sql_command(
                 err.print(Text(f"SQL error: {printable(exc)}"))
 
 
+def _forms_text(by_language: dict[str, list[str]], per_language: int = 4) -> str:
+    """ "ru: Шойгу, Сергей Шойгу; en: Sergei Shoigu" (the most written forms first)."""
+    return "; ".join(
+        f"{lang or '?'}: {', '.join(found[:per_language])}"
+        for lang, found in sorted(by_language.items())
+    )
+
+
+@app.command()
+def links(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Rows to show.")] = 200,
+) -> None:
+    """Names linked to an entity across scripts, with the evidence: review them here, and
+    override a wrong one with an alias in config/topics/*.yaml."""
+    settings = _settings(config, db)
+    with _open_read_only(settings) as wh:
+        rows = wh.query_dicts("entity_links_list")
+    table = Table(title=f"Entity links ({len(rows)})")
+    for col in ("name", "label", "entity", "method", "score", "evidence"):
+        table.add_column(col, overflow="fold")
+    for r in rows[:limit]:
+        table.add_row(
+            *cells(
+                r["name"], r["label"], r["entity"], r["method"], f"{r['score']:.3f}", r["evidence"]
+            )
+        )
+    console.print(table)
+
+
 @app.command()
 def trend(
     entity: Annotated[str, typer.Argument(help="Entity name (case-insensitive).")],
@@ -517,8 +565,12 @@ def trend(
     by: Annotated[str, typer.Option("--by", help="Bucket: day or hour.")] = "day",
     days: Annotated[int, typer.Option("--days", "-d", min=1, help="Window in days.")] = 30,
     topic: Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic.")] = None,
+    forms: Annotated[
+        bool, typer.Option("--forms", help="Also show how it is written, per language.")
+    ] = False,
 ) -> None:
-    """One entity's mentions, articles and stories per day or hour (empty buckets are 0)."""
+    """One entity's mentions, articles and stories per day or hour (empty buckets are 0). Any
+    name it is written as finds it ("Шойгу" finds Sergei Shoigu)."""
     from warehouse import trends as tr
 
     if by not in ("day", "hour"):
@@ -533,6 +585,7 @@ def trend(
         series = tr.entity_series(
             wh.conn, entity, by="hour" if by == "hour" else "day", days=days, topic=topic
         )
+        written = tr.entity_forms(wh.conn, entity) if forms else []
     label = ", ".join(f"{n} ({lbl})" for n, lbl in names)
     table = Table(
         title=Text(
@@ -551,6 +604,13 @@ def trend(
             )
         )
     console.print(table)
+    if forms:
+        shown = Table(title="Written as")
+        for col in ("entity", "language", "form", "articles"):
+            shown.add_column(col, justify="right" if col == "articles" else "left")
+        for f in written:
+            shown.add_row(*cells(f["entity"], f["language"] or "?", f["form"], str(f["articles"])))
+        console.print(shown)
 
 
 def _day_arg(value: str | None, name: str) -> Any:

@@ -136,7 +136,9 @@ def _run(
     for chunk in _chunks(items, chunk_size):
         batch = process_batch(chunk, sources, settings, fetcher, wh.site_line_counts)
         [decisions] = decide_stories(wh, [batch], settings)
-        load_batches(wh, summary.run_id, [extract_batch(batch, decisions, get_extractor)], summary)
+        load_batches(
+            wh, summary.run_id, [extract_batch(batch, decisions, get_extractor)], summary, settings
+        )
         if after_load is not None:
             after_load(wh)
         done += len(chunk)

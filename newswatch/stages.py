@@ -237,7 +237,7 @@ def load(settings: Settings, run_id: str, record_paths: list[str]) -> dict[str, 
     batches.count_polls(polls, summary)
     with Warehouse(settings.db_path) as wh:
         for group in _load_groups(record_paths, settings.airflow.load_articles):
-            batches.load_batches(wh, run_id, group, summary)
+            batches.load_batches(wh, run_id, group, summary, settings)
         batches.mark_polled(wh, run_id, polls)
         summary.seconds = time.time() - started
         wh.finish_run(run_id, "completed", dict(summary.counts), summary.seconds)

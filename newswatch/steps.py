@@ -237,35 +237,52 @@ def story_inputs(matched: Sequence[Matched]) -> list[StoryInput]:
     return out
 
 
+NerStatus = tuple[str | None, str | None]  # (model that read it, why none did)
+
+
+def ner_status(extractor: EntityExtractor, language: str | None) -> NerStatus:
+    """Which model reads an article in this language, or why none does."""
+    model = extractor.model_for(language)
+    if model is not None:
+        return model, None
+    return None, "language not detected" if language is None else f"no NER model for {language}"
+
+
 def extract_mentions(
     matched: Sequence[Matched],
     extractor: EntityExtractor,
     decisions: Sequence[StoryDecision] | None = None,
-) -> list[list[Mention]]:
-    """Entities of each on-topic article (title and text), in batches. Exact copies, and
-    articles stored before, get none: they take their original's at load time."""
+) -> tuple[list[list[Mention]], list[NerStatus]]:
+    """Entities of each on-topic article (title and text), each by its language's pipeline, in
+    batches; and which model read it. Exact copies, and articles stored before, get none: they
+    take their original's at load time."""
     skip = {i for i, d in enumerate(decisions or ()) if d.reuses_entities or d.stored}
     todo = [i for i in range(len(matched)) if i not in skip]
     texts = [
         f"{matched[i].cleaned.article.title or ''}\n\n{matched[i].cleaned.article.text}"
         for i in todo
     ]
-    found = extractor.extract(texts) if texts else []
+    languages = [matched[i].cleaned.article.language for i in todo]
+    found = extractor.extract(texts, languages) if texts else []
     out: list[list[Mention]] = [[] for _ in matched]
-    for i, mentions in zip(todo, found, strict=True):
+    status: list[NerStatus] = [(None, None) for _ in matched]
+    for i, mentions, lang in zip(todo, found, languages, strict=True):
         out[i] = mentions
-    return out
+        status[i] = ner_status(extractor, lang)
+    return out, status
 
 
 def to_records(
     matched: Sequence[Matched],
     mentions: Sequence[Sequence[Mention]],
     decisions: Sequence[StoryDecision] | None = None,
+    ner: Sequence[NerStatus] | None = None,
 ) -> tuple[list[ArticleRecord], list[ItemOutcome]]:
     """Warehouse records of on-topic articles (with their stories) and their items' outcomes."""
     records, outcomes = [], []
     stories: Sequence[StoryDecision | None] = decisions or [None] * len(matched)
-    for m, found, story in zip(matched, mentions, stories, strict=True):
+    statuses: Sequence[NerStatus] = ner or [(None, None)] * len(matched)
+    for m, found, story, (model, skipped) in zip(matched, mentions, stories, statuses, strict=True):
         c = m.cleaned
         canon = location(c).canonical
         key = stable_key(canon)
@@ -286,6 +303,9 @@ def to_records(
                 words=len(c.article.text.split()),
                 topics=m.topics,
                 mentions={(x.name, x.label): x.count for x in found},
+                forms={(x.name, x.label): x.forms for x in found if x.forms},
+                ner_model=model,
+                ner_skipped=skipped,
                 site_lines=tuple(c.raw_lines.items()),
                 **_story_fields(story),
             )

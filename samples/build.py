@@ -71,6 +71,19 @@ SITES: dict[str, dict[str, Any]] = {
             "Celebrity Couples Who Married in Secret",
         ],
     },
+    # Russian-language sites: the deployment was reported first and most in Russian.
+    "stepnoy-vestnik.example": {
+        "name": "Степной вестник",
+        "template": "wire",
+        "handle": "stepvestnik",
+        "tagline": "Новости Казахстана и Центральной Азии",
+    },
+    "evrazia-segodnya.example": {
+        "name": "Евразия сегодня",
+        "template": "banner",
+        "handle": "evrazia_today",
+        "tagline": "Ежедневная лента событий региона",
+    },
     "newsblitz24.example": {
         "name": "NewsBlitz 24",
         "template": "farm",

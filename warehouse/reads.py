@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import duckdb
 
+from warehouse.records import entity_id
 from warehouse.sql import QUERIES, named_rows
 
 
@@ -112,3 +113,28 @@ class Reads:
     ) -> None:
         """Provided by Warehouse."""
         raise NotImplementedError
+
+    def linked_names(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Those (name, label) pairs that a stored link already places."""
+        if not pairs:
+            return set()
+        rows = self.conn.execute(
+            QUERIES["links_of"], [[n for n, _ in pairs], [lbl for _, lbl in pairs]]
+        ).fetchall()
+        return {(n, lbl) for n, lbl, _ in rows}
+
+    def stored_names(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Those (name, label) pairs stored as entities under their own name."""
+        if not pairs:
+            return set()
+        ids = {entity_id(*p): p for p in pairs}
+        rows = self.conn.execute(QUERIES["existing_entities"], [list(ids)]).fetchall()
+        return {ids[r[0]] for r in rows}
+
+    def link_candidates(self, labels: Sequence[str]) -> list[tuple[str, str]]:
+        """Latin-script entity names of these labels."""
+        return self.conn.execute(QUERIES["link_candidates"], [list(labels)]).fetchall()
+
+    def unlinked_cyrillic(self, labels: Sequence[str]) -> list[tuple[str, str]]:
+        """Entities of these labels still named in Cyrillic only."""
+        return self.conn.execute(QUERIES["unlinked_cyrillic"], [list(labels)]).fetchall()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from common.keys import stable_key
+from common.links import EntityLink
 
 
 def entity_id(name: str, label: str) -> str:
@@ -42,6 +43,11 @@ class ArticleRecord:
     mentions_from: str | None = None
     # Counted where the record is made (a parallel task); counted at load time if not given.
     words: int | None = None
+    # How the text wrote each entity ((canonical name, label) -> forms), for entity_forms.
+    forms: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # The NER pipeline that read it, or why none did ("no NER model for kk").
+    ner_model: str | None = None
+    ner_skipped: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,9 @@ class LoadBatch:
     outcomes: list[ItemOutcome] = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
     polls: list[SourcePoll] = field(default_factory=list)
+    links: list[EntityLink] = field(default_factory=list)
+    # Topic gazetteer names: stored under their own name whatever a link once said.
+    pinned: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ ARTICLE_COLUMNS = (
     "copy_of",
     "copy_kind",
     "copy_score",
+    "ner_model",
+    "ner_skipped",
 )
 # Columns that are never NULL get NumPy types; the rest stay objects, so None stays NULL.
 ARTICLE_TYPES = {"fetched_at": "M8[us]", "words": np.int32}
@@ -108,6 +110,8 @@ def article_row(a: ArticleRecord, run_id: str) -> tuple[Any, ...]:
         a.copy_of,
         a.copy_kind,
         a.copy_score,
+        a.ner_model,
+        a.ner_skipped,
     )
 
 

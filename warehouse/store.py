@@ -17,6 +17,7 @@ import numpy as np
 
 from common.keys import utcnow
 from warehouse.alert_store import AlertStore
+from warehouse.names import add_forms, resolve, store_links
 from warehouse.reads import Reads
 from warehouse.records import (
     ARRIVALS_LIMIT,
@@ -243,14 +244,23 @@ class Warehouse(AlertStore, Reads):
                     if a.article_key not in existing
                 }.values()
             )[::-1]
-            # Hashed once per distinct entity: a batch repeats the same few thousand names.
-            pairs = dict.fromkeys(p for a in fresh for p in a.mentions)
-            ids = {pair: entity_id(*pair) for pair in pairs}
+            # Resolved once per distinct name: a batch repeats the same few thousand names.
+            store_links(conn, batch.links, now)
+            targets = [(lk.target, lk.target_label) for lk in batch.links]
+            pairs = list(dict.fromkeys([*(p for a in fresh for p in a.mentions), *targets]))
+            ids = resolve(conn, pairs, batch.pinned)
             known = {
                 r[0]
-                for r in conn.execute(QUERIES["existing_entities"], [list(ids.values())]).fetchall()
+                for r in conn.execute(
+                    QUERIES["existing_entities"], [list(set(ids.values()))]
+                ).fetchall()
             }
-            new_entities = [(eid, n, lbl) for (n, lbl), eid in ids.items() if eid not in known]
+            # An entity is created under its own name, not under a name linked to it.
+            created: dict[str, tuple[str, str, str]] = {}
+            for (n, lbl), eid in ids.items():
+                if eid not in known and (eid not in created or eid == entity_id(n, lbl)):
+                    created[eid] = (eid, n, lbl)
+            new_entities = list(created.values())
             # Each table is written with one statement of column lists: DuckDB runs executemany
             # row by row, which made a 200-article load take seconds instead of a tenth of one.
             if fresh:
@@ -264,9 +274,14 @@ class Warehouse(AlertStore, Reads):
                     conn.execute(QUERIES["insert_topic_match"], columns(topics, 3))
             if new_entities:
                 conn.execute(QUERIES["insert_entity"], columns(new_entities, 3))
-            mention_rows = [
-                (a.article_key, ids[key], count) for a in fresh for key, count in a.mentions.items()
-            ]
+            # Two names of one article may now be one entity ("Шойгу" and "Sergei Shoigu").
+            per_article: dict[tuple[str, str], int] = {}
+            for a in fresh:
+                for key, count in a.mentions.items():
+                    cell = (a.article_key, ids[key])
+                    per_article[cell] = per_article.get(cell, 0) + count
+            mention_rows = [(k, e, n) for (k, e), n in per_article.items()]
+            add_forms(conn, fresh, ids, now)
             if mention_rows:
                 # Only articles new to the warehouse get mentions here: no row can conflict.
                 names = ("article_key", "entity_id", "count")

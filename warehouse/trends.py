@@ -111,3 +111,21 @@ def top_entities(
     """The entities named in the most distinct stories of the last `days` days."""
     params = {"days": _positive("days", days), "limit": _positive("limit", limit), "topic": topic}
     return _rows(conn, "top_entities", params)
+
+
+def entity_forms(conn: duckdb.DuckDBPyConnection, entity: str) -> list[dict[str, Any]]:
+    """How the entities named `entity` (or written so) are written, per language."""
+    return _rows(conn, "entity_forms", {"entity": entity})
+
+
+def forms_of(
+    conn: duckdb.DuckDBPyConnection, entities: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, list[str]]]:
+    """(name, label) -> language -> written forms, most written first."""
+    params = {"names": [n for n, _ in entities], "labels": [lbl for _, lbl in entities]}
+    out: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for r in _rows(conn, "forms_of_entities", params):
+        out.setdefault((r["entity"], r["label"]), {}).setdefault(r["language"], []).append(
+            r["form"]
+        )
+    return out

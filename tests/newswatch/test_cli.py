@@ -236,7 +236,7 @@ def test_sql_prompt_reads_until_semicolon(loaded, offline_config):
         env={**os.environ, "COLUMNS": "200"},
     )
     assert proc.returncode == 0, proc.stderr
-    assert "n\n14\n" in proc.stdout and "SQL error" in proc.stderr
+    assert f"n\n{LABELS.on_topic}\n" in proc.stdout and "SQL error" in proc.stderr
 
 
 def test_trend_export_and_report_commands(loaded, offline_config, tmp_path):

@@ -36,8 +36,10 @@ def test_env_and_cli_override_db(tmp_path):
 
 def test_nested_env_override_is_typed(tmp_path):
     cfg = write(tmp_path / "newswatch.yaml", "fetch:\n  retries: 3\n")
-    s = load_settings(cfg, env={"NEWSWATCH__FETCH__RETRIES": "1", "NEWSWATCH__NLP__MODEL": "x"})
-    assert s.fetch.retries == 1 and s.nlp.model == "x"
+    s = load_settings(
+        cfg, env={"NEWSWATCH__FETCH__RETRIES": "1", "NEWSWATCH__NLP__MODELS__EN": "x"}
+    )
+    assert s.fetch.retries == 1 and s.nlp.models["en"] == "x"
 
 
 def test_config_env_var_selects_folder(tmp_path):
@@ -124,10 +126,10 @@ def test_env_values_that_are_not_yaml_scalars_stay_text(tmp_path):
         cfg,
         env={
             "NEWSWATCH__AIRFLOW__SCHEDULE": "*/10 * * * *",
-            "NEWSWATCH__NLP__MODEL": "[not, a, list]",
+            "NEWSWATCH__NLP__MODELS__EN": "[not, a, list]",
         },
     )
-    assert s.airflow.schedule == "*/10 * * * *" and s.nlp.model == "[not, a, list]"
+    assert s.airflow.schedule == "*/10 * * * *" and s.nlp.models["en"] == "[not, a, list]"
 
 
 def test_alert_rule_query_is_validated_and_rules_default(tmp_path):
@@ -181,7 +183,7 @@ def test_only_load_settings_reads_the_environment(monkeypatch):
 def test_bad_yaml_value_is_blamed_on_the_file_not_the_env(tmp_path):
     cfg = write(tmp_path / "newswatch.yaml", "fetch:\n  retries: -1\n")
     with pytest.raises(ConfigError, match=r"newswatch\.yaml: fetch\.retries"):
-        load_settings(cfg, env={"NEWSWATCH__NLP__MODEL": "x"})
+        load_settings(cfg, env={"NEWSWATCH__NLP__MODELS__EN": "x"})
 
 
 def test_an_empty_env_variable_leaves_the_yaml_value(tmp_path):

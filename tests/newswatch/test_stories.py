@@ -104,9 +104,11 @@ class CountingExtractor(EntityExtractor):
 
     texts: list[str]
 
-    def extract(self, texts: Sequence[str]) -> list[list[Mention]]:
+    def extract(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> list[list[Mention]]:
         self.texts = [*getattr(self, "texts", []), *texts]
-        return super().extract(texts)
+        return super().extract(texts, languages)
 
 
 @pytest.mark.e2e

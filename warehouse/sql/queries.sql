@@ -63,10 +63,10 @@ SELECT article_key FROM articles WHERE article_key IN (SELECT unnest(?::VARCHAR[
 -- articles new to the warehouse, one row per key, so no stored row can match.
 INSERT INTO articles (article_key, url, canonical_url, source, site, title, text, published,
                       fetched_at, language, content_hash, words, run_id, story_key, text_hash,
-                      copy_of, copy_kind, copy_score)
+                      copy_of, copy_kind, copy_score, ner_model, ner_skipped)
 SELECT article_key, url, canonical_url, source, site, title, text, published, fetched_at,
        language, content_hash, words, run_id, story_key, text_hash, copy_of, copy_kind,
-       copy_score
+       copy_score, ner_model, ner_skipped
 FROM staged_articles;
 
 -- name: stories_of
@@ -254,7 +254,14 @@ SELECT s.name, s.kind, s.location, s.last_success, s.last_error, s.last_error_at
        (SELECT count(*) FROM seen_items i WHERE i.source = s.name AND i.status = 'failed') AS failed,
        -- Entries listed with a link that is never fetched (file:, ftp:, data:, none).
        (SELECT count(*) FROM fetch_errors e
-        WHERE e.source = s.name AND e.stage = 'feed_entry') AS refused_links
+        WHERE e.source = s.name AND e.stage = 'feed_entry') AS refused_links,
+       -- Stored articles per detected language, and those no NER pipeline read, with why.
+       (SELECT string_agg(lang || ' ' || n, ', ' ORDER BY n DESC, lang)
+        FROM (SELECT coalesce(a.language, '?') AS lang, count(*) AS n FROM articles a
+              WHERE a.source = s.name GROUP BY 1)) AS languages,
+       (SELECT string_agg(n || ' (' || ner_skipped || ')', ', ' ORDER BY n DESC, ner_skipped)
+        FROM (SELECT a.ner_skipped, count(*) AS n FROM articles a
+              WHERE a.source = s.name AND a.ner_skipped IS NOT NULL GROUP BY 1)) AS no_ner
 FROM sources s
 ORDER BY s.name;
 
@@ -563,3 +570,55 @@ SELECT sent_at FROM channel_messages WHERE channel = ? AND sent_at > ? ORDER BY 
 
 -- name: last_digest_end
 SELECT max(period_end) FROM channel_messages WHERE channel = ?;
+
+-- Entities across languages (warehouse/store.py, newswatch/steps.py link_entities).
+
+-- name: links_of
+-- The entities these (name, label) pairs were linked to: (names, labels).
+SELECT l.name, l.label, l.entity_id
+FROM entity_links l
+JOIN (SELECT unnest(?::VARCHAR[]) AS name, unnest(?::VARCHAR[]) AS label) p
+  ON p.name = l.name AND p.label = l.label;
+
+-- name: insert_links
+-- Bulk: (names, labels, entity ids, methods, scores, evidence, time). The first decision stands.
+INSERT INTO entity_links (name, label, entity_id, method, score, evidence, linked_at)
+SELECT n, l, e, m, s, v, ?
+FROM (SELECT unnest(?::VARCHAR[]) AS n, unnest(?::VARCHAR[]) AS l, unnest(?::VARCHAR[]) AS e,
+             unnest(?::VARCHAR[]) AS m, unnest(?::DOUBLE[]) AS s, unnest(?::VARCHAR[]) AS v)
+ON CONFLICT (name, label) DO NOTHING;
+
+-- name: rename_entity
+-- A Cyrillic-only entity takes the Latin-script name it was linked to (entity id, new name).
+UPDATE entities SET name = ?2 WHERE entity_id = ?1
+  AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.name = ?2 AND e.label = entities.label);
+
+-- name: add_entity_forms
+-- Bulk: (entity ids, languages, forms, article counts, time); counts add up per new article.
+INSERT INTO entity_forms AS f (entity_id, language, form, articles, first_seen)
+SELECT i, g, f, n, ?
+FROM (SELECT unnest(?::VARCHAR[]) AS i, unnest(?::VARCHAR[]) AS g, unnest(?::VARCHAR[]) AS f,
+             unnest(?::BIGINT[]) AS n)
+ON CONFLICT (entity_id, language, form) DO UPDATE SET articles = f.articles + excluded.articles;
+
+-- name: link_candidates
+-- Latin-script names of entities with these labels (candidates for Cyrillic names to link to).
+SELECT name, label FROM entities
+WHERE label IN (SELECT unnest(?::VARCHAR[])) AND NOT regexp_matches(name, '[\x{0400}-\x{04FF}]');
+
+-- name: unlinked_cyrillic
+-- Entities of these labels still named only in Cyrillic (a Latin name arriving may link them).
+SELECT name, label FROM entities
+WHERE label IN (SELECT unnest(?::VARCHAR[])) AND regexp_matches(name, '[\x{0400}-\x{04FF}]');
+
+-- name: entity_forms_of
+-- Surface forms per language of entities (entity ids), most written first.
+SELECT f.entity_id, f.language, f.form, f.articles
+FROM entity_forms f WHERE f.entity_id IN (SELECT unnest(?::VARCHAR[]))
+ORDER BY f.entity_id, f.language, f.articles DESC, f.form;
+
+-- name: entity_links_list
+-- Every automatic link with its evidence, for analysts to review.
+SELECT l.name, l.label, e.name AS entity, l.method, l.score, l.evidence, l.linked_at
+FROM entity_links l JOIN entities e USING (entity_id)
+ORDER BY e.name, l.name;

@@ -11,7 +11,7 @@
 -- Per bucket ($by: 'day' | 'hour') of the last $days days: mentions, articles, stories of the
 -- entities named $entity (any label, case-insensitive); empty buckets are zeros.
 WITH ids AS (
-    SELECT entity_no FROM entities WHERE lower(name) = lower($entity)
+    SELECT entity_no FROM entities_named($entity)
 ),
 anchor AS (SELECT max(hour) AS now FROM source_hours),
 span AS (
@@ -153,8 +153,25 @@ LEFT JOIN articles a ON a.article_key = f.first_article_key
 ORDER BY f.first_seen DESC, entity, f.label;
 
 -- name: entity_names
--- The stored names of the entities matching $entity case-insensitively (for messages).
-SELECT name, label FROM entities WHERE lower(name) = lower($entity) ORDER BY label;
+-- The stored names of the entities matching $entity case-insensitively, or that a link or a
+-- written form ties it to (for messages).
+SELECT name, label FROM entities_named($entity) ORDER BY label;
+
+-- name: entity_forms
+-- How the entities named $entity are written, per language, most written first.
+SELECT e.name AS entity, e.label, f.language, f.form, f.articles
+FROM entities_named($entity) e
+JOIN entity_forms f USING (entity_id)
+ORDER BY e.name, e.label, f.language, f.articles DESC, f.form;
+
+-- name: forms_of_entities
+-- The written forms of these entities ($names, $labels), per language, most written first.
+SELECT e.name AS entity, e.label, f.language, f.form, f.articles
+FROM entities e
+JOIN (SELECT unnest(CAST($names AS VARCHAR[])) AS name,
+             unnest(CAST($labels AS VARCHAR[])) AS label) p USING (name, label)
+JOIN entity_forms f USING (entity_id)
+ORDER BY e.name, e.label, f.language, f.articles DESC, f.form;
 
 -- name: top_entities
 -- The entities named in the most stories in the last $days days (optionally one $topic). The

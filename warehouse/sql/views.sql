@@ -11,7 +11,8 @@ SELECT a.article_key,
        a.url,
        a.source,
        a.site,
-       coalesce(least(a.published, a.fetched_at), a.fetched_at) AS event_time
+       coalesce(least(a.published, a.fetched_at), a.fetched_at) AS event_time,
+       a.language
 FROM articles a;
 
 CREATE OR REPLACE VIEW entity_mentions AS
@@ -23,10 +24,30 @@ SELECT e.entity_id,
        m.count,
        ae.event_time,
        ae.source,
-       ae.site
+       ae.site,
+       ae.language
 FROM mentions m
 JOIN entities e USING (entity_id)
 JOIN article_events ae USING (article_key);
+
+-- The entities an analyst means by a name, case-insensitively: those called so, else those a
+-- link or a written form ties it to ("Шойгу", "Токаеву" and "Sergei Shoigu" find one entity).
+-- SELECT * FROM entities_named('Шойгу')
+CREATE OR REPLACE MACRO entities_named(entity_name) AS TABLE
+SELECT e.entity_no, e.entity_id, e.name, e.label
+FROM entities e
+WHERE lower(e.name) = lower(entity_name)
+   OR (NOT EXISTS (SELECT 1 FROM entities x WHERE lower(x.name) = lower(entity_name))
+       AND (e.entity_id IN (SELECT entity_id FROM entity_links WHERE lower(name) = lower(entity_name))
+            OR e.entity_id IN (SELECT entity_id FROM entity_forms WHERE lower(form) = lower(entity_name))));
+
+-- Every way an entity is written, per language, with the link that joined it if one did.
+CREATE OR REPLACE VIEW entity_aliases AS
+SELECT e.name AS entity, e.label, f.language, f.form, f.articles,
+       l.method AS linked_by, l.score AS link_score, l.evidence AS link_evidence
+FROM entity_forms f
+JOIN entities e USING (entity_id)
+LEFT JOIN entity_links l ON l.entity_id = f.entity_id AND l.name = f.form;
 
 -- The views below read the trend tables (migration 007), kept at load: a story counts once,
 -- in the hour of the article that opened it, for each entity that article names; copies add
@@ -132,7 +153,7 @@ JOIN entity_numbers eb ON eb.entity_no = p.b;
 -- than list_has_any on a list, so the usual case (one or two labels) takes that path.
 CREATE OR REPLACE MACRO entity_partners(entity_name, days, top := NULL) AS TABLE
 WITH ids AS (
-    SELECT entity_no FROM entity_numbers WHERE lower(entity) = lower(entity_name)
+    SELECT entity_no FROM entities_named(entity_name)
 ),
 k AS (
     SELECT min(entity_no) AS a, max(entity_no) AS b, count(*) AS n, list(entity_no) AS all_ids
