@@ -100,10 +100,13 @@ class NatashaPipeline:
         tokens = doc.tokens
         matched = self.aliases.find(tokens) if self.aliases.by_first else []
         taken = [(tokens[a].start, tokens[b - 1].stop) for a, b, _, _ in matched]
-        out = [
-            Span(name, label, text[tokens[a].start : tokens[b - 1].stop], alias_of=name)
-            for a, b, name, label in matched
-        ]
+        out = []
+        for (start, stop), (_, _, name, label) in zip(taken, matched, strict=True):
+            # "Токаев" inside "Касым-Жомарт Токаев": the form shown is the whole name written.
+            wider = [s for s in doc.spans if s.start <= start and stop <= s.stop]
+            if wider:
+                start, stop = wider[0].start, wider[0].stop
+            out.append(Span(name, label, text[start:stop], alias_of=name))
         for span in doc.spans:
             if any(span.start < stop and start < span.stop for start, stop in taken):
                 continue  # the topic's alias wins over the model's reading

@@ -494,3 +494,29 @@ def test_parse_only_raises_query_error(query: str, text: str) -> None:
     canonical = str(parsed)
     assert str(TopicQuery.parse(canonical)) == canonical
     assert isinstance(parsed.match(text).matched, bool)
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ('"коллективной безопасности"', "Организация Договора о коллективная безопасность"),
+        ('"коллективная безопасность"', "Совет коллективной безопасности собрался"),
+        ("миротворцы AND ОДКБ", "Колонна миротворцев ОДКБ вошла в город"),
+        ("Казахстан*", "в Казахстане введено чрезвычайное положение"),
+        ('"миротворческие сил*"', "переброска миротворческих сил"),
+    ],
+)
+def test_russian_words_and_phrases_match_by_lemma(query, text):
+    assert TopicQuery.parse(query).match(text).matched
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ('"коллективной безопасности"', "безопасность коллективная"),  # order still counts
+        ("миротворцы", "мирные жители"),
+        ('"коллективной безопасности"', "collective security"),
+    ],
+)
+def test_lemma_matching_does_not_widen_beyond_the_words(query, text):
+    assert not TopicQuery.parse(query).match(text).matched
