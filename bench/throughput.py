@@ -302,7 +302,7 @@ def one_round(
             counts, spent, texts, mem, loads = run_pipeline(settings, pool, args.ner_mode)
             wall = time.perf_counter() - t0
             pool.shutdown()
-        fl = floor(settings.nlp.model, texts, settings.nlp.batch_size, args.processes)
+        fl = floor(settings.nlp.models["en"], texts, settings.nlp.batch_size, args.processes)
     return report(args, counts, spent, wall, texts, mem, loads, fl)
 
 

@@ -113,10 +113,12 @@ class NlpSettings(ConfigSpec):
     labels: list[EntityLabel] = Field(default_factory=lambda: list(DEFAULT_LABELS))
     # NER cost grows with length; the lead of a very long page carries its news.
     max_chars: int = Field(100_000, ge=1000)
-    # Cyrillic names are linked to Latin-script ones at this transliteration similarity (0..1;
-    # a person needs it on surname and given name), a lone surname at the second.
-    link_threshold: float = Field(0.85, gt=0, le=1)
+    # Cyrillic names are linked to Latin-script ones at these transliteration similarities
+    # (0..1): a person's surname and given name each, a lone surname, a place or organisation's
+    # whole name (docs/multilingual.md says how they were tuned).
+    link_threshold: float = Field(0.8, gt=0, le=1)
     surname_link_threshold: float = Field(0.9, gt=0, le=1)
+    name_link_threshold: float = Field(0.88, gt=0, le=1)
 
     @field_validator("models")
     @classmethod

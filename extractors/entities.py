@@ -267,8 +267,8 @@ def load_pipeline(model: str) -> Language:
         nlp = spacy.load(model, exclude=list(NON_NER_PIPES))
     except OSError as exc:
         raise RuntimeError(
-            f"spaCy model {model!r} is not installed; run `make install` or set nlp.model "
-            f"(e.g. NEWSWATCH__NLP__MODEL=en_core_web_sm): {exc}"
+            f"spaCy model {model!r} is not installed; run `make install` or set nlp.models "
+            f"(e.g. NEWSWATCH__NLP__MODELS__EN=en_core_web_sm): {exc}"
         ) from exc
     # Matching on lower-case text lets the gazetteer catch "csto" and "CSTO" alike.
     nlp.add_pipe(

@@ -80,11 +80,39 @@ def _tokens(folded: str) -> tuple[str, ...]:
     return tuple(folded.split())
 
 
+# English spelling habits no transliteration scheme has: Alexander/Aleksandr, Maxim/Maksim,
+# Berdimuhamedow/Berdymukhamedov, Joe/Dzho, Tokayev/Tokaev; both sides are reduced alike.
+_SKELETON = (
+    ("x", "ks"),
+    ("dzh", "j"),
+    ("dz", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("w", "v"),
+    ("y", "i"),
+    ("ie", "i"),
+    ("ai", "a"),
+    ("ei", "e"),
+    ("oi", "o"),
+)
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=100_000)
+def skeleton(folded: str) -> str:
+    """A folded name reduced to the letters spellings of it agree on."""
+    out = folded
+    for old, new in _SKELETON:
+        out = out.replace(old, new)
+    return _DOUBLED.sub(r"\1", out)
+
+
 def _similarity(a: str, b: str) -> float:
-    """rapidfuzz's normalised Indel similarity of two folded strings, 0..1."""
+    """rapidfuzz's normalised Indel similarity of two folded strings (or of their skeletons,
+    whichever is higher), 0..1."""
     from rapidfuzz import fuzz
 
-    return float(fuzz.ratio(a, b)) / 100.0
+    return max(float(fuzz.ratio(a, b)), float(fuzz.ratio(skeleton(a), skeleton(b)))) / 100.0
 
 
 class Candidates:
@@ -123,7 +151,12 @@ class Candidates:
         found: dict[int, None] = {}
         for key in keys:
             for _, _, i in process.extract(
-                key, choices, scorer=fuzz.ratio, score_cutoff=floor * 100, limit=50
+                # A loose cutoff: the skeleton comparison may still lift what this one scores low.
+                key,
+                choices,
+                scorer=fuzz.ratio,
+                score_cutoff=(floor - 0.2) * 100,
+                limit=50,
             ):
                 found[i] = None
         pool = self.by_family.get(fam, [])
@@ -133,9 +166,14 @@ class Candidates:
 class Linker:
     """Links Cyrillic entity names to Latin-script ones (or leaves them as they are)."""
 
-    def __init__(self, threshold: float = 0.85, surname_threshold: float = 0.9) -> None:
+    def __init__(
+        self, threshold: float = 0.8, surname_threshold: float = 0.9, name_threshold: float = 0.88
+    ) -> None:
         self.threshold = threshold
         self.surname_threshold = surname_threshold
+        # Places and organisations are one string, not two parts that must each agree: short
+        # names ("Китай", "Italy") come close by chance, so they need a higher score.
+        self.name_threshold = name_threshold
 
     def link(self, name: str, label: str, candidates: Candidates) -> Link | None:
         """The best-supported link of a Cyrillic name, or None."""
@@ -164,11 +202,11 @@ class Linker:
         best: tuple[float, _Candidate, str] | None = None
         variants = transliterations(name)
         for variant in variants:
-            for cand in candidates.near(label, variants, self.threshold, whole=True):
+            for cand in candidates.near(label, variants, self.name_threshold, whole=True):
                 score = _similarity(variant, " ".join(cand.tokens))
                 if best is None or score > best[0]:
                     best = (score, cand, variant)
-        if best is None or best[0] < self.threshold:
+        if best is None or best[0] < self.name_threshold:
             return None
         score, cand, variant = best
         return Link(name, label, cand.name, cand.label, "transliteration", round(score, 3), variant)

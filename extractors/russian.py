@@ -110,14 +110,14 @@ class NatashaPipeline:
         for span in doc.spans:
             if any(span.start < stop and start < span.stop for start, stop in taken):
                 continue  # the topic's alias wins over the model's reading
-            label = LABELS.get(span.type)
-            if label is None:
+            kind = LABELS.get(span.type)
+            if kind is None:
                 continue
             words = [t.text for t in span.tokens]
             if len(words) == 1 and only_adjective(words[0]):
                 continue  # "Казахстанские силовики": natasha's LOC on an adjective
-            name = person_nominative(words) if label == "PERSON" else phrase_nominative(words)
-            out.append(Span(name, label, span.text))
+            name = person_nominative(words) if kind == "PERSON" else phrase_nominative(words)
+            out.append(Span(name, kind, span.text))
         return out
 
     def extract(self, texts: Sequence[str]) -> list[list[Span]]:

@@ -43,7 +43,7 @@ def _surname_rivals(links: list[EntityLink], people: set[str]) -> list[EntityLin
 
 def linker(nlp: NlpSettings) -> Linker:
     """The linker with the configured thresholds."""
-    return Linker(nlp.link_threshold, nlp.surname_link_threshold)
+    return Linker(nlp.link_threshold, nlp.surname_link_threshold, nlp.name_link_threshold)
 
 
 def link_entities(

@@ -222,6 +222,7 @@ class Labels:
 
     on_topic: int
     off_topic: int
+    reports: int  # on-topic articles that copy no other: the stories a run should find
 
     @property
     def items(self) -> int:
@@ -233,7 +234,8 @@ def labels(path: Path = CORPUS / "articles.yaml") -> Labels:
     """Count the labelled articles of the sample corpus."""
     articles = load(path)
     on = sum(a.on_topic for a in articles)
-    return Labels(on, len(articles) - on)
+    reports = sum(a.on_topic and a.copy_of is None for a in articles)
+    return Labels(on, len(articles) - on, reports)
 
 
 def related(article: Article, articles: list[Article], limit: int) -> list[dict[str, Any]]:

@@ -50,8 +50,8 @@ def test_sample_copies_form_one_story_with_one_alert(sample_site, tmp_path):
     db = settings.db_path
     assert summary.counts["stored"] == SAMPLE.on_topic
 
-    # 14 on-topic articles, 12 reports: the explainer's two copies joined its story.
-    assert rows(db, "SELECT count(*) FROM stories")[0][0] == 12
+    # One story per report: the explainer's two copies joined its story.
+    assert rows(db, "SELECT count(*) FROM stories")[0][0] == SAMPLE.reports
     [(story, articles, sites, title)] = rows(
         db, "SELECT story_key, articles, sites, title FROM stories WHERE articles > 1"
     )

@@ -175,6 +175,10 @@ def test_migration_fills_the_trend_tables_of_an_older_warehouse(tmp_path):
             "ALTER TABLE entities DROP COLUMN total_articles;"
             "ALTER TABLE entities DROP COLUMN total_mentions;"
             "ALTER TABLE entities DROP COLUMN total_stories;"
+            # and before migration 008 (entities across languages)
+            "DROP VIEW entity_aliases; DROP TABLE entity_links; DROP TABLE entity_forms;"
+            "ALTER TABLE articles DROP COLUMN ner_model;"
+            "ALTER TABLE articles DROP COLUMN ner_skipped;"
             "DELETE FROM schema_version WHERE version >= 7"
         )
     with Warehouse(path) as wh:
