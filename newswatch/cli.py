@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from newswatch.display import cells, printable
+from newswatch.display import cells, forms_text, printable
 from newswatch.settings import ConfigError, Settings, load_settings
 
 app = typer.Typer(
@@ -265,7 +265,7 @@ def trends(
             f"{r['first_seen']:%Y-%m-%d %H:%M}",
         ]
         if forms:
-            row.append(_forms_text(written.get((r["entity"], r["label"]), {})))
+            row.append(forms_text(written.get((r["entity"], r["label"]), {})))
         table.add_row(*cells(*row))
     console.print(table)
     rise = Table(
@@ -524,14 +524,6 @@ def sql_command(
                 _print_rows(*_run_sql(wh.conn, statement, limit), fmt)
             except (duckdb.Error, ValueError) as exc:
                 err.print(Text(f"SQL error: {printable(exc)}"))
-
-
-def _forms_text(by_language: dict[str, list[str]], per_language: int = 4) -> str:
-    """ "ru: Шойгу, Сергей Шойгу; en: Sergei Shoigu" (the most written forms first)."""
-    return "; ".join(
-        f"{lang or '?'}: {', '.join(found[:per_language])}"
-        for lang, found in sorted(by_language.items())
-    )
 
 
 @app.command()

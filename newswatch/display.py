@@ -36,3 +36,11 @@ def printable(value: Any) -> str:
 def cells(*values: Any) -> list[Text]:
     """Table cells that rich shows as they are: no markup parsed, unsafe characters escaped."""
     return [Text(printable(v)) for v in values]
+
+
+def forms_text(by_language: dict[str, list[str]], per_language: int = 4) -> str:
+    """How an entity is written, per language: "en: Sergei Shoigu; ru: Шойгу, Сергей Шойгу"."""
+    return "; ".join(
+        f"{lang or '?'}: {', '.join(found[:per_language])}"
+        for lang, found in sorted(by_language.items())
+    )

@@ -20,7 +20,7 @@ from typing import Any
 import altair as alt
 import duckdb
 
-from newswatch.display import printable
+from newswatch.display import forms_text, printable
 from newswatch.settings import Settings
 from warehouse import trends
 from warehouse.store import Warehouse
@@ -181,8 +181,15 @@ def _trend_chart(
 ) -> Chart:
     """Stories per day of each top entity, one line each."""
     title = TITLES["trend"]
+    # The tooltip says how each entity is written per language ("ru: Шойгу, Сергей Шойгу").
+    written = trends.forms_of(conn, [(r["entity"], r["label"]) for r in top])
     rows = [
-        {"day": _iso(p["bucket"]), "entity": r["entity"], "stories": p["stories"]}
+        {
+            "day": _iso(p["bucket"]),
+            "entity": r["entity"],
+            "stories": p["stories"],
+            "written_as": forms_text(written.get((r["entity"], r["label"]), {})),
+        }
         for r in top
         for p in trends.entity_series(conn, r["entity"], days=days, topic=topic)
     ]
@@ -197,7 +204,12 @@ def _trend_chart(
             x=_day_axis("day"),
             y=alt.Y("stories:Q", title="Stories", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("entity:N", sort=order, legend=None),
-            tooltip=["entity:N", alt.Tooltip("day:T", format="%Y-%m-%d"), "stories:Q"],
+            tooltip=[
+                "entity:N",
+                alt.Tooltip("day:T", format="%Y-%m-%d"),
+                "stories:Q",
+                alt.Tooltip("written_as:N", title="written as"),
+            ],
         )
         .properties(width=WIDTH // 2 - 20, height=110)
         .facet(

@@ -34,3 +34,31 @@ def test_report_from_a_path_with_an_empty_window_still_renders(tmp_path):
     out = write_report(db, tmp_path / "r.html", days=1, topic="nope")
     html = out.read_text(encoding="utf-8")
     assert "no entities in this window" in html and TITLES["sources"] in html
+
+
+def test_trend_tooltips_say_how_each_entity_is_written_per_language(tmp_path):
+    from dataclasses import replace
+    from datetime import datetime
+
+    from warehouse.records import LoadBatch
+    from warehouse.store import Warehouse
+
+    from ..warehouse.test_store import article
+
+    db = tmp_path / "nw.duckdb"
+    with Warehouse(db) as wh:
+        shoigu = ("Sergei Shoigu", "PERSON")
+        en = replace(
+            article("en1", datetime(2022, 1, 7, 9), {shoigu: 1}), forms={shoigu: ("Shoigu",)}
+        )
+        ru = replace(
+            article("ru1", datetime(2022, 1, 7, 10), {shoigu: 2}),
+            language="ru",
+            forms={shoigu: ("Шойгу", "Сергею Шойгу")},
+        )
+        wh.load(LoadBatch("r1", articles=[en, ru]))
+    out = tmp_path / "report.html"
+    with duckdb.connect(str(db), read_only=True) as con:
+        write_report(con, out, days=10)
+    # Forms written equally often come in alphabetical order.
+    assert "en: Shoigu; ru: Сергею Шойгу, Шойгу" in out.read_text(encoding="utf-8")
