@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from extractors.morph import has_cyrillic, same_word
-from extractors.russian import Span
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -41,6 +40,16 @@ _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
 _SPACES = re.compile(r"\s+")
 # Surface forms kept per entity and text: enough to show its inflections, not a concordance.
 MAX_FORMS = 8
+
+
+@dataclass(frozen=True)
+class Span:
+    """An entity a pipeline found: its normal form, label, the text as written and any alias."""
+
+    name: str
+    label: str
+    surface: str
+    alias_of: str | None = None  # canonical name of the topic alias it matched
 
 
 @dataclass(frozen=True)

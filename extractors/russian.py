@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from extractors.entities import Span
 from extractors.morph import (
     fold,
     has_cyrillic,
@@ -18,16 +18,6 @@ from extractors.morph import (
 # natasha tags PER, LOC and ORG; newswatch's labels are spaCy's. A place natasha finds is taken
 # for a GPE (countries and cities are most of them in news); linking unites GPE and LOC.
 LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
-
-
-@dataclass(frozen=True)
-class Span:
-    """An entity found in a text: its normal form, label, the text as written and any alias."""
-
-    name: str
-    label: str
-    surface: str
-    alias_of: str | None = None  # canonical name of the topic alias it matched
 
 
 class AliasIndex:

@@ -79,7 +79,9 @@ def link_entities(
             found = linking.link(name, label, pool)
             if found is not None:
                 links.append(found)
-    stored = wh.unlinked_cyrillic(LINKED_LABELS)
+    # Stored Cyrillic-only entities matter to lone surnames and to new English names only.
+    needs_stored = latin or any(lk.method == "surname" for lk in links)
+    stored = wh.unlinked_cyrillic(LINKED_LABELS) if needs_stored else []
     people = {n for n, lbl in [*cyrillic, *stored] if lbl == "PERSON"}
     links = _surname_rivals(links, people)
     if latin:

@@ -16,38 +16,44 @@ Pair = tuple[str, str]
 
 
 def store_links(
-    conn: duckdb.DuckDBPyConnection, links: Sequence[EntityLink], now: datetime
+    conn: duckdb.DuckDBPyConnection,
+    links: Sequence[EntityLink],
+    ids: dict[Pair, str],
+    now: datetime,
 ) -> None:
-    """Record new links (the first decision for a name stands) and rename the entities a
+    """Record new links (the first decision for a name stands), point each linked name at its
+    target's entity in `ids` (resolved before, targets included), and rename the entities a
     Latin-script name was linked to, so analysts read the English name."""
     if not links:
         return
-    targets = resolve(conn, [(lk.target, lk.target_label) for lk in links], frozenset())
     rows = [
-        (lk.name, lk.label, targets[(lk.target, lk.target_label)], lk.method, lk.score, lk.evidence)
+        (lk.name, lk.label, ids[(lk.target, lk.target_label)], lk.method, lk.score, lk.evidence)
         for lk in links
     ]
     conn.execute(QUERIES["insert_links"], [now, *columns(rows, 6)])
     for lk in links:
+        target = ids[(lk.target, lk.target_label)]
+        if (lk.name, lk.label) in ids:
+            ids[(lk.name, lk.label)] = target
         if lk.rename:
             # The stored entity was named in Cyrillic; the English name now seen replaces it.
-            conn.execute(QUERIES["rename_entity"], [targets[(lk.target, lk.target_label)], lk.name])
+            conn.execute(QUERIES["rename_entity"], [target, lk.name])
 
 
 def resolve(
     conn: duckdb.DuckDBPyConnection, pairs: Iterable[Pair], pinned: frozenset[Pair]
 ) -> dict[Pair, str]:
-    """The entity id of each (name, label): a stored link's, else the hash of the name."""
-    todo = [p for p in dict.fromkeys(pairs) if p not in pinned]
+    """The entity id of each (name, label): a stored link's, else the hash of the name; a
+    pinned name (a topic's) always its own."""
+    given = list(dict.fromkeys(pairs))
+    todo = [p for p in given if p not in pinned]
     linked: dict[Pair, str] = {}
     if todo:
         rows = conn.execute(
             QUERIES["links_of"], [[n for n, _ in todo], [lbl for _, lbl in todo]]
         ).fetchall()
         linked = {(n, lbl): eid for n, lbl, eid in rows}
-    out = {p: linked.get(p) or entity_id(*p) for p in todo}
-    out.update({p: entity_id(*p) for p in pinned})
-    return out
+    return {p: linked.get(p) or entity_id(*p) for p in given}
 
 
 def add_forms(

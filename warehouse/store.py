@@ -245,10 +245,10 @@ class Warehouse(AlertStore, Reads):
                 }.values()
             )[::-1]
             # Resolved once per distinct name: a batch repeats the same few thousand names.
-            store_links(conn, batch.links, now)
             targets = [(lk.target, lk.target_label) for lk in batch.links]
             pairs = list(dict.fromkeys([*(p for a in fresh for p in a.mentions), *targets]))
             ids = resolve(conn, pairs, batch.pinned)
+            store_links(conn, batch.links, ids, now)
             known = {
                 r[0]
                 for r in conn.execute(

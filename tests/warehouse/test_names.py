@@ -89,3 +89,14 @@ def test_a_topic_name_is_its_own_entity_whatever_a_link_said(tmp_path):
             LoadBatch("r2", articles=[ru("ru1", T0, {SHOIGU_RU: 2})], pinned=frozenset({SHOIGU_RU}))
         )
         assert mentions(wh) == {"Sergei Shoigu": 1, "Сергей Шойгу": 2}
+
+
+def test_topic_names_not_mentioned_create_no_entity(tmp_path):
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        minsk = ("Minsk", "GPE")
+        wh.load(
+            LoadBatch(
+                "r1", articles=[article("en1", T0, {SHOIGU: 1})], pinned=frozenset({minsk, SHOIGU})
+            )
+        )
+        assert wh.conn.execute("SELECT name FROM entities").fetchall() == [("Sergei Shoigu",)]

@@ -611,12 +611,6 @@ WHERE label IN (SELECT unnest(?::VARCHAR[])) AND NOT regexp_matches(name, '[\x{0
 SELECT name, label FROM entities
 WHERE label IN (SELECT unnest(?::VARCHAR[])) AND regexp_matches(name, '[\x{0400}-\x{04FF}]');
 
--- name: entity_forms_of
--- Surface forms per language of entities (entity ids), most written first.
-SELECT f.entity_id, f.language, f.form, f.articles
-FROM entity_forms f WHERE f.entity_id IN (SELECT unnest(?::VARCHAR[]))
-ORDER BY f.entity_id, f.language, f.articles DESC, f.form;
-
 -- name: entity_links_list
 -- Every automatic link with its evidence, for analysts to review.
 SELECT l.name, l.label, e.name AS entity, l.method, l.score, l.evidence, l.linked_at
