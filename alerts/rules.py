@@ -123,6 +123,9 @@ def _query_matches(wh: Warehouse, topic: Topic, rule: AlertRule, now: datetime) 
             r.pop("text")
             hits.append(r)
     wh.mark_query_checked(topic.name, rule.query, checked)
+    # A story merged since its alert keeps it: the union is not news again.
+    alerted = wh.alerted_stories(topic.name, "query", rule.query)
+    hits = [r for r in hits if r["story_key"] not in alerted]
     return [
         _alert(
             {**r, "entity": None, "label": None, "query": rule.query},

@@ -113,7 +113,9 @@ def run_pipeline(
             t0 = time.perf_counter()
             wh.load(
                 LoadBatch(
-                    "bench", articles=[record(i, d) for i, d in zip(batch, decisions, strict=True)]
+                    "bench",
+                    articles=[record(i, d) for i, d in zip(batch, decisions, strict=True)],
+                    merges=[m for d in decisions if d is not None for m in d.merges],
                 )
             )
             load_s += time.perf_counter() - t0
@@ -138,7 +140,12 @@ def pair_metrics(items: Sequence[Item], predicted: dict[str, str]) -> dict[str, 
     }
 
 
-def per_kind(items: Sequence[Item], predicted: dict[str, str]) -> dict[str, dict[str, float]]:
+def per_kind(
+    items: Sequence[Item],
+    predicted: dict[str, str],
+    copy_kinds: Sequence[str] = COPY_KINDS,
+    negative_kinds: Sequence[str] = NEGATIVE_KINDS,
+) -> dict[str, dict[str, float]]:
     """Per kind: recall of copies (joined their original) and precision of the merges that
     involve an item of that kind; for negatives, the share wrongly merged with another report."""
     by_id = {i.item_id: i for i in items}
@@ -146,7 +153,7 @@ def per_kind(items: Sequence[Item], predicted: dict[str, str]) -> dict[str, dict
     for i in items:
         members[predicted[i.item_id]].append(i)
     out: dict[str, dict[str, float]] = {}
-    for kind in (*COPY_KINDS, *NEGATIVE_KINDS):
+    for kind in (*copy_kinds, *negative_kinds):
         group = [i for i in items if i.kind == kind]
         if not group:
             continue
@@ -161,7 +168,7 @@ def per_kind(items: Sequence[Item], predicted: dict[str, str]) -> dict[str, dict
         )
         row: dict[str, float] = {"n": len(group)}
         row["precision"] = 1 - wrong_pairs / len(together) if together else 1.0
-        if kind in COPY_KINDS:
+        if kind in copy_kinds:
             joined = [
                 i
                 for i in group
@@ -259,6 +266,46 @@ def report(seed: int, originals: int, settings: StorySettings) -> bool:
     return all(checks.values())
 
 
+REAL_TARGETS = {"precision": 0.99, "syndicated": 0.99, "spun20": 0.95, "spun35": 0.75}
+
+
+def report_real(split: str, seed: int, settings: StorySettings) -> bool:
+    """Print the measurements on a set built from real reports (bench/stories_real.py);
+    return whether every target is met."""
+    from bench import stories_real
+
+    items = stories_real.build_real_set(split, seed=seed)
+    print(f"real set {split!r}, seed {seed}: {len(items)} items; {stories_real.describe(items)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        predicted, decide_s, _ = run_pipeline(items, settings, Path(tmp))
+        wall = time.perf_counter() - t0
+    overall = pair_metrics(items, predicted)
+    kinds = per_kind(items, predicted, stories_real.COPY_KINDS, stories_real.NEGATIVE_KINDS)
+    print(
+        f"pairs: precision {overall['precision']:.4f}, recall {overall['recall']:.4f} "
+        f"({overall['pairs_same']} same-story pairs, {overall['false_merges']} false merges); "
+        f"decide {decide_s / len(items) * 1000:.2f} ms/article, run {wall:.1f} s"
+    )
+    print(f"{'kind':<20}{'items':>6}{'recall':>9}{'precision':>11}{'merged wrongly':>16}")
+    for kind, row in kinds.items():
+        rec = f"{row['recall']:.3f}" if "recall" in row else "-"
+        print(
+            f"{kind:<20}{int(row['n']):>6}{rec:>9}{row['precision']:>11.3f}"
+            f"{row['merged_wrongly']:>16.3f}"
+        )
+    checks = {
+        "precision >= 0.99": overall["precision"] >= REAL_TARGETS["precision"],
+        **{
+            f"{k} recall >= {v}": kinds[k]["recall"] >= v
+            for k, v in REAL_TARGETS.items()
+            if k != "precision"
+        },
+    }
+    print("targets: " + ", ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in checks.items()))
+    return all(checks.values())
+
+
 def sweep(seed: int, originals: int, params: StoryParams) -> None:
     """Every candidate pair (sharing an LSH bucket) with its signals, and pairwise precision and
     recall of the rule at a grid of thresholds: the numbers the defaults were chosen from."""
@@ -319,8 +366,14 @@ def main() -> None:
     parser.add_argument("--dev-seed", type=int, default=7, help="seed of the sweep's dev set")
     parser.add_argument("--originals", type=int, default=120)
     parser.add_argument("--sweep", action="store_true", help="threshold sweep on the dev set")
+    parser.add_argument(
+        "--real", choices=("dev", "test"), help="the set built from real reports (its split)"
+    )
     args = parser.parse_args()
     settings = load_settings(env={}).stories
+    if args.real:
+        wide = settings.model_copy(update={"window_days": 100_000})
+        raise SystemExit(0 if report_real(args.real, args.seed, wide) else 1)
     if args.sweep:
         sweep(args.dev_seed, args.originals, stories.story_params(settings))
         return

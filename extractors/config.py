@@ -145,6 +145,16 @@ class StorySettings(ConfigSpec):
     num_perm: int = Field(64, ge=16, le=512)
     shingle_lsh_threshold: float = Field(0.3, gt=0, lt=1)
     skeleton_lsh_threshold: float = Field(0.25, gt=0, lt=1)
+    # Function-word 4-grams (Jaccard) of a spun copy, and the share of its text they must
+    # cover: a report that only repeats a few background paragraphs of another covers less.
+    function_threshold: float = Field(0.1, gt=0, le=1)
+    min_coverage: float = Field(0.7, ge=0, le=1)
+    # Function-word order plus surviving names, minus shared content words (Similarity.spin_score).
+    spin_threshold: float = Field(0.15, ge=-1, le=3)
+    # A rewrite match merges two stories only at this combined score (joining needs less).
+    merge_rewrite_threshold: float = Field(0.55, gt=0, le=1)
+    function_num_perm: int = Field(128, ge=16, le=512)
+    function_bands: int = Field(64, ge=1, le=255)
 
 
 class GazetteerEntry(ConfigSpec):

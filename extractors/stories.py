@@ -2,12 +2,16 @@
 
 Three kinds of copy reach a monitor. An exact copy has the same normalised text under another
 URL. A syndicated copy shares most of its word sequences (3-word shingles). A spun copy has
-had synonyms swapped into every few words, which breaks most shingles; what a spinner leaves
-alone is the skeleton of the report: the order of its names, places, numbers and dates. So
-each article gets two MinHash signatures (shingles, skeleton), banded into LSH buckets that
-the warehouse stores; an article's candidates are the stored articles sharing a bucket, and
-each candidate is then scored exactly. docs/stories.md has the method and the measurements
-behind the thresholds.
+had synonyms swapped into a share of its words, names included, which breaks most shingles.
+What a thesaurus-driven spinner leaves alone is the text's function words ("of", "the",
+"that", "in"): their order, read as 4-grams, survives even when half the words are swapped,
+while two different reports share almost none. A lightly spun copy also keeps its skeleton:
+the order of its names, places, numbers and dates. So each article gets three MinHash
+signatures (shingles, skeleton, function words), banded into LSH buckets that the warehouse
+stores; an article's candidates are the stored articles sharing a bucket, and each candidate
+is then scored exactly. An article that matches articles of two stories shows they are one
+report: the stories merge. docs/stories.md has the method and the measurements behind the
+thresholds.
 """
 
 from __future__ import annotations
@@ -18,12 +22,15 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Literal, Protocol
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+
+from common.stories import StoryMerge
 
 CopyKind = Literal["exact", "near", "rewrite", "canonical"]
 
@@ -38,6 +45,8 @@ def _data_lines(name: str) -> list[str]:
 
 # Words that carry no content; the content-word signals ignore them.
 STOPWORDS = frozenset(_data_lines("stopwords.txt"))
+# The words whose order the function-word signal reads (English and Russian).
+FUNCTION_WORDS = STOPWORDS | frozenset(_data_lines("function_words_ru.txt"))
 # Spinners write numbers out ("three,000" for "3,000"); the skeleton reads them back.
 _NUMBER_WORDS = dict(ln.split() for ln in _data_lines("number_words.txt"))
 
@@ -46,7 +55,13 @@ _TOKEN = re.compile(r"[^\W_]+(?:[’'.,-][^\W_]+)*")
 _WORD = re.compile(r"[^\W_]+")
 SHINGLE_WORDS = 3
 SKELETON_GRAM = 2
+FUNCTION_GRAM = 4
 LEAD_WORDS = 60
+# A paragraph counts as shared when this share of its function 4-grams (and at least two) is
+# found in the other text; see `coverage`.
+_PARAGRAPH_SHARE = 0.2
+# Below this function-word Jaccard a pair cannot pass, so coverage is not worth computing.
+_COVERAGE_FLOOR = 0.05
 # Named, so that a datasketch upgrade cannot silently change the buckets the warehouse holds.
 SCHEME: Literal["affine32"] = "affine32"
 _MASK32 = 0xFFFFFFFF
@@ -99,6 +114,11 @@ def skeleton(text: str) -> list[str]:
     return out
 
 
+def function_words(text: str) -> list[str]:
+    """The function words of a text, in order: what a synonym spinner does not touch."""
+    return [w for w in normalise(text).split() if w in FUNCTION_WORDS]
+
+
 def content_words(text: str) -> list[str]:
     """Lower-cased words of a text that are not stopwords."""
     return [w for w in normalise(text).split() if w not in STOPWORDS]
@@ -126,6 +146,9 @@ class Fingerprint:
     words: np.ndarray
     title: np.ndarray
     lead: np.ndarray
+    function: np.ndarray = field(default_factory=lambda: _set([]))
+    # The function 4-grams of each paragraph: where in the text the shared ones sit.
+    paragraphs: tuple[np.ndarray, ...] = ()
 
 
 def fingerprint(title: str | None, text: str) -> Fingerprint:
@@ -133,6 +156,10 @@ def fingerprint(title: str | None, text: str) -> Fingerprint:
     normal = normalise(text)
     tokens = normal.split()
     words = [w for w in tokens if w not in STOPWORDS]
+    paragraphs = tuple(
+        _grams(function_words(p), FUNCTION_GRAM) for p in text.split("\n\n") if p.strip()
+    )
+    function = np.unique(np.concatenate(paragraphs)) if paragraphs else _set([])
     return Fingerprint(
         text_hash=_content_key(normal),
         shingles=_grams(tokens, SHINGLE_WORDS),
@@ -140,6 +167,8 @@ def fingerprint(title: str | None, text: str) -> Fingerprint:
         words=_set(map(_h32, words)),
         title=_set(map(_h32, content_words(title or ""))),
         lead=_set(map(_h32, words[:LEAD_WORDS])),
+        function=function,
+        paragraphs=paragraphs,
     )
 
 
@@ -160,21 +189,55 @@ class Similarity:
     words: float
     title: float
     lead: float
+    function: float = 0.0
+    coverage: float = 0.0
 
     def rewrite_score(self) -> float:
         """The combined evidence of a rewrite: the skeleton, held up by the words, lead and
         title (weights from bench/stories.py; see docs/stories.md)."""
         return 0.45 * self.skeleton + 0.25 * self.words + 0.15 * self.lead + 0.15 * self.title
 
+    def spin_score(self) -> float:
+        """The evidence of a heavy spin: shared function-word order, held up by what survives
+        of names, lead and title, and discounted by shared content words, which a spinner
+        replaces but formulaic reports on different events keep (weights from
+        bench/stories.py; see docs/stories.md)."""
+        return (
+            self.function + 0.5 * self.skeleton + 0.5 * self.lead + 0.25 * self.title - self.words
+        )
+
+
+def coverage(paragraphs: Sequence[np.ndarray], other: np.ndarray) -> float:
+    """The share of a text's function 4-grams that sit in paragraphs found in the other text.
+
+    A spun copy shares function words all through; a different report that repeats a few
+    background paragraphs of another shares them only there.
+    """
+    total = covered = 0
+    for grams in paragraphs:
+        if grams.size < 3:
+            continue
+        total += grams.size
+        shared = np.intersect1d(grams, other, assume_unique=True).size
+        if shared >= max(2, _PARAGRAPH_SHARE * grams.size):
+            covered += grams.size
+    return covered / total if total else 0.0
+
 
 def similarity(a: Fingerprint, b: Fingerprint) -> Similarity:
     """The per-signal similarity of two articles."""
+    function = jaccard(a.function, b.function)
+    spread = 0.0
+    if function >= _COVERAGE_FLOOR:
+        spread = min(coverage(a.paragraphs, b.function), coverage(b.paragraphs, a.function))
     return Similarity(
         shingles=jaccard(a.shingles, b.shingles),
         skeleton=jaccard(a.skeleton, b.skeleton),
         words=jaccard(a.words, b.words),
         title=jaccard(a.title, b.title),
         lead=jaccard(a.lead, b.lead),
+        function=function,
+        coverage=spread,
     )
 
 
@@ -188,6 +251,33 @@ class StoryParams:
     num_perm: int = 64
     shingle_lsh_threshold: float = 0.3
     skeleton_lsh_threshold: float = 0.25
+    function_threshold: float = 0.1
+    min_coverage: float = 0.7
+    spin_threshold: float = 0.15
+    merge_rewrite_threshold: float = 0.55
+    function_num_perm: int = 128
+    function_bands: int = 64
+
+
+def strong(sim: Similarity, params: StoryParams) -> bool:
+    """Whether a match is strong enough to merge two stories: a near copy, a spin shown by
+    function words, or a rewrite well above the joining threshold. A weak rewrite match only
+    joins an article to its best story: among many candidates, one of another report on the
+    same event can pass the joining threshold by chance."""
+    return (
+        sim.shingles >= params.near_threshold
+        or sim.rewrite_score() >= params.merge_rewrite_threshold
+        or _spun(sim, params)
+    )
+
+
+def _spun(sim: Similarity, params: StoryParams) -> bool:
+    """Whether function-word order, spread through both texts, shows a spin."""
+    return (
+        sim.function >= params.function_threshold
+        and sim.coverage >= params.min_coverage
+        and sim.spin_score() >= params.spin_threshold
+    )
 
 
 def copy_kind(sim: Similarity, params: StoryParams) -> tuple[CopyKind | None, float]:
@@ -197,6 +287,8 @@ def copy_kind(sim: Similarity, params: StoryParams) -> tuple[CopyKind | None, fl
     score = sim.rewrite_score()
     if score >= params.rewrite_threshold and sim.skeleton >= params.min_skeleton:
         return "rewrite", score
+    if _spun(sim, params):
+        return "rewrite", sim.function
     return None, score
 
 
@@ -230,16 +322,27 @@ def _signature(hashes: Iterable[int], num_perm: int) -> np.ndarray:
     return signature
 
 
+def _layouts(params: StoryParams) -> tuple[tuple[int, int, int], ...]:
+    """(permutations, bands, rows) of the shingle, skeleton and function-word signatures."""
+    # Function-word Jaccard of a heavy spin is low (0.1-0.3): pairs of rows over many bands
+    # find it, where datasketch's balanced choice for such a threshold would flood candidates.
+    function_rows = max(params.function_num_perm // params.function_bands, 1)
+    return (
+        (params.num_perm, *_bands(params.shingle_lsh_threshold, params.num_perm)),
+        (params.num_perm, *_bands(params.skeleton_lsh_threshold, params.num_perm)),
+        (params.function_num_perm, params.function_bands, function_rows),
+    )
+
+
 def lsh_buckets(fp: Fingerprint, params: StoryParams) -> tuple[int, ...]:
-    """The LSH buckets (signed 64-bit, as DuckDB BIGINT) of an article's two signatures."""
+    """The LSH buckets (signed 64-bit, as DuckDB BIGINT) of an article's three signatures."""
     out: list[int] = []
-    for index, (hashes, threshold) in enumerate(
-        ((fp.shingles, params.shingle_lsh_threshold), (fp.skeleton, params.skeleton_lsh_threshold))
+    for index, (hashes, (num_perm, bands, rows)) in enumerate(
+        zip((fp.shingles, fp.skeleton, fp.function), _layouts(params), strict=True)
     ):
         if not hashes.size:
             continue
-        bands, rows = _bands(threshold, params.num_perm)
-        sig = _signature(hashes.tolist(), params.num_perm).astype("<u4")
+        sig = _signature(hashes.tolist(), num_perm).astype("<u4")
         for band in range(bands):
             chunk = sig[band * rows : (band + 1) * rows].tobytes()
             digest = hashlib.blake2b(bytes((index, band)) + chunk, digest_size=8).digest()
@@ -304,6 +407,10 @@ class StoryLookup(Protocol):
         """Stored articles by key, with their text."""
         ...
 
+    def story_starts(self, story_keys: Sequence[str]) -> Mapping[str, datetime]:
+        """When each of these stored stories was first seen."""
+        ...
+
 
 @dataclass(frozen=True)
 class StoryDecision:
@@ -317,6 +424,8 @@ class StoryDecision:
     kind: CopyKind | None = None
     score: float | None = None
     stored: bool = False  # the article was stored before: nothing about it changes
+    # Stories this article showed to be the same report as `story_key`, merged into it.
+    merges: tuple[StoryMerge, ...] = ()
 
     @property
     def reuses_entities(self) -> bool:
@@ -332,6 +441,16 @@ class _Batch:
     fingerprints: dict[str, Fingerprint] = field(default_factory=dict)
     by_hash: dict[str, str] = field(default_factory=dict)
     buckets: dict[int, list[str]] = field(default_factory=dict)
+    # Stories merged during this batch: merged key -> surviving key.
+    merged: dict[str, str] = field(default_factory=dict)
+    # Stories opened in this batch, in order: younger than every stored story.
+    opened: dict[str, int] = field(default_factory=dict)
+
+    def resolve(self, story: str) -> str:
+        """The story a key stands for now, after the batch's merges."""
+        while story in self.merged:
+            story = self.merged[story]
+        return story
 
 
 def assign_stories(
@@ -364,6 +483,7 @@ def assign_stories(
     for k, v in lookup.known(sorted(candidate_keys - set(known))).items():
         known[k] = cache[k] = fingerprint(v.title, v.text)
         story_of[k] = v.story_key
+    ctx = _Context(stored, hashes, members, known, story_of, lookup, params)
     batch = _Batch()
     out: list[StoryDecision] = []
     for a in articles:
@@ -374,7 +494,11 @@ def assign_stories(
         if key in stored:
             decision = StoryDecision(key, stored[key], fp.text_hash, bks, stored=True)
         else:
-            decision = _decide(a, fp, bks, stored, hashes, members, known, story_of, batch, params)
+            decision = _decide(a, fp, bks, ctx, batch)
+            if decision.story_key == key:
+                batch.opened[key] = len(batch.opened)
+            for m in decision.merges:
+                batch.merged[m.merged] = m.into
         batch.decisions[key] = decision
         batch.fingerprints[key] = cache[key] = fp
         batch.by_hash.setdefault(fp.text_hash, key)
@@ -384,54 +508,88 @@ def assign_stories(
     return out
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What one call of assign_stories read from the warehouse."""
+
+    stored: Mapping[str, str]
+    hashes: Mapping[str, tuple[str, str]]
+    members: Mapping[int, Sequence[str]]
+    known: Mapping[str, Fingerprint]
+    story_of: Mapping[str, str]
+    lookup: StoryLookup
+    params: StoryParams
+
+
 def _decide(
-    a: StoryInput,
-    fp: Fingerprint,
-    bks: tuple[int, ...],
-    stored: Mapping[str, str],
-    hashes: Mapping[str, tuple[str, str]],
-    members: Mapping[int, Sequence[str]],
-    known: Mapping[str, Fingerprint],
-    story_of: Mapping[str, str],
-    batch: _Batch,
-    params: StoryParams,
+    a: StoryInput, fp: Fingerprint, bks: tuple[int, ...], ctx: _Context, batch: _Batch
 ) -> StoryDecision:
-    """The story of one new article."""
+    """The story of one new article, merging the stories it shows to be one report."""
     key = a.article_key
-    if fp.text_hash in hashes:
-        original, story = hashes[fp.text_hash]
-        return StoryDecision(key, story, fp.text_hash, bks, original, "exact", 1.0)
+
+    def story(article: str) -> str:
+        if article in batch.decisions:
+            return batch.resolve(batch.decisions[article].story_key)
+        return batch.resolve(ctx.story_of.get(article) or ctx.stored[article])
+
+    if fp.text_hash in ctx.hashes:
+        original, found = ctx.hashes[fp.text_hash]
+        return StoryDecision(key, batch.resolve(found), fp.text_hash, bks, original, "exact", 1.0)
     if fp.text_hash in batch.by_hash:
         original = batch.by_hash[fp.text_hash]
-        story = batch.decisions[original].story_key
-        return StoryDecision(key, story, fp.text_hash, bks, original, "exact", 1.0)
-    if a.declared_key and a.declared_key != key:
-        earlier = batch.decisions.get(a.declared_key)
-        claimed = stored.get(a.declared_key) or (earlier.story_key if earlier else None)
-        if claimed:
-            return StoryDecision(key, claimed, fp.text_hash, bks, a.declared_key, "canonical", 1.0)
-    best: tuple[int, float, str, CopyKind] | None = None
+        return StoryDecision(key, story(original), fp.text_hash, bks, original, "exact", 1.0)
+    declared = a.declared_key
+    if declared and declared != key and (declared in ctx.stored or declared in batch.decisions):
+        claimed = story(declared)
+        return StoryDecision(key, claimed, fp.text_hash, bks, declared, "canonical", 1.0)
+    # The best match in each story: near copies outrank rewrites (shared shingles are the
+    # stronger evidence); ties go to the larger key, so lookup order never matters.
+    best: dict[str, tuple[int, int, float, str, CopyKind]] = {}
     seen: set[str] = set()
     for b in bks:
-        for other in (*members.get(b, ()), *batch.buckets.get(b, ())):
+        for other in (*ctx.members.get(b, ()), *batch.buckets.get(b, ())):
             if other in seen or other == key:
                 continue
             seen.add(other)
-            other_fp = batch.fingerprints.get(other) or known.get(other)
+            other_fp = batch.fingerprints.get(other) or ctx.known.get(other)
             if other_fp is None:
                 continue
-            kind, score = copy_kind(similarity(fp, other_fp), params)
+            sim = similarity(fp, other_fp)
+            kind, score = copy_kind(sim, ctx.params)
             if kind is None:
                 continue
-            # Near copies outrank rewrites: shared shingles are the stronger evidence.
-            rank = (1 if kind == "near" else 0, score, other, kind)
-            # Ties go to the larger key, so the choice never depends on lookup order.
-            if best is None or rank[:3] > best[:3]:
-                best = rank
-    if best is None:
+            rank = (int(strong(sim, ctx.params)), 1 if kind == "near" else 0, score, other, kind)
+            found = story(other)
+            if found not in best or rank[:4] > best[found][:4]:
+                best[found] = rank
+    if not best:
         return StoryDecision(key, key, fp.text_hash, bks)
-    _, score, original, kind = best
-    story = (
-        batch.decisions[original].story_key if original in batch.decisions else story_of[original]
+    top = max(best.values(), key=lambda r: r[:4])
+    _, _, score, original, kind = top
+    # Only strong matches merge stories; a weak one places the article in its best story.
+    bridged = sorted(s for s, r in best.items() if r[0]) if top[0] else []
+    if len(bridged) < 2:
+        return StoryDecision(
+            key, story(original), fp.text_hash, bks, original, kind, round(score, 4)
+        )
+    into = _survivor(bridged, ctx.lookup, batch)
+    merges = tuple(
+        StoryMerge(other, into, key, best[other][3], round(best[other][2], 4))
+        for other in bridged
+        if other != into
     )
-    return StoryDecision(key, story, fp.text_hash, bks, original, kind, round(score, 4))
+    return StoryDecision(
+        key, into, fp.text_hash, bks, original, kind, round(score, 4), merges=merges
+    )
+
+
+def _survivor(stories: Sequence[str], lookup: StoryLookup, batch: _Batch) -> str:
+    """The story that the others merge into: the first seen (stored before this batch's own,
+    which go in batch order; the key breaks ties)."""
+    if len(stories) == 1:
+        return stories[0]
+    stored = [s for s in stories if s not in batch.opened]
+    if stored:
+        starts = lookup.story_starts(stored)
+        return min(stored, key=lambda s: (starts.get(s, datetime.max), s))
+    return min(stories, key=lambda s: batch.opened[s])

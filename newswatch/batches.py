@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from common.stories import StoryMerge
 from extractors.entities import EntityExtractor
 from extractors.fetch import Fetcher
 from extractors.stories import StoryDecision, StoryInput, prepared
@@ -100,6 +101,8 @@ class Extracted:
     errors: list[ErrorRecord]
     fetched: int
     exact_copies: int
+    # Stories this batch's articles showed to be one report.
+    merges: list[StoryMerge] = field(default_factory=list)
 
 
 def process_batch(
@@ -160,6 +163,7 @@ def extract_batch(
         batch.errors,
         batch.fetched,
         sum(d.reuses_entities and not d.stored for d in decisions),
+        [m for d in decisions for m in d.merges],
     )
 
 
@@ -184,9 +188,11 @@ def load_batches(
             errors=[x for e in group for x in e.errors],
             links=links,
             pinned=pinned,
+            merges=[m for e in group for m in getattr(e, "merges", ())],
         )
     )
     summary.add("entity_links", len(links))
+    summary.add("story_merges", sum(len(getattr(e, "merges", ())) for e in group))
     for r in records:
         if r.ner_skipped:
             summary.add("no_ner", 1)

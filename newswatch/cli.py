@@ -145,6 +145,7 @@ def _print_summary(summary: Any, settings: Settings) -> None:
         ("mentions stored", c.get("mentions", 0)),
         ("new entities", c.get("new_entities", 0)),
         ("names linked across scripts", c.get("entity_links", 0)),
+        ("stories merged", c.get("story_merges", 0)),
         ("articles without NER", c.get("no_ner", 0)),
         ("seconds", f"{summary.seconds:.1f}"),
     ]

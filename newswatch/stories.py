@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from cachetools import LRUCache
 
@@ -39,6 +39,12 @@ def story_params(settings: StorySettings) -> StoryParams:
         num_perm=settings.num_perm,
         shingle_lsh_threshold=settings.shingle_lsh_threshold,
         skeleton_lsh_threshold=settings.skeleton_lsh_threshold,
+        function_threshold=settings.function_threshold,
+        min_coverage=settings.min_coverage,
+        spin_threshold=settings.spin_threshold,
+        merge_rewrite_threshold=settings.merge_rewrite_threshold,
+        function_num_perm=settings.function_num_perm,
+        function_bands=settings.function_bands,
     )
 
 
@@ -64,6 +70,10 @@ class WarehouseLookup:
     def known(self, article_keys: Sequence[str]) -> Mapping[str, Known]:
         """Stored candidate articles with their text."""
         return {row[0]: Known(*row) for row in self.wh.known(article_keys)}
+
+    def story_starts(self, story_keys: Sequence[str]) -> Mapping[str, datetime]:
+        """When each stored story was first seen."""
+        return self.wh.story_starts(story_keys)
 
 
 def lookup(wh: Warehouse, settings: StorySettings) -> WarehouseLookup:
@@ -123,6 +133,7 @@ def reindex(wh: Warehouse, settings: StorySettings) -> int:
             ],
             [(b, d.article_key) for d in decisions for b in d.buckets],
             utcnow(),
+            [m for d in decisions for m in d.merges],
         )
         total += len(rows)
         log.info("stories: re-indexed %d stored articles", total)

@@ -46,6 +46,11 @@ class AlertStore:
             for values in batch:
                 yield dict(zip(cols, values, strict=True))
 
+    def alerted_stories(self, topic: str, rule: str, query: str = "") -> set[str]:
+        """Stories (as merged since) that this rule already alerted for in this topic."""
+        rows = self.conn.execute(QUERIES["alerted_stories"], [topic, rule, query]).fetchall()
+        return {r[0] for r in rows}
+
     def mark_query_checked(self, topic: str, query: str, article_keys: Sequence[str]) -> None:
         """Remember that these articles were matched against the query rule."""
         if article_keys:

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import duckdb
 
+from common.stories import StoryMerge
 from warehouse.records import entity_id
 from warehouse.sql import QUERIES, named_rows
 
@@ -91,9 +92,11 @@ class Reads:
         assigned: Sequence[StoryAssignment],
         buckets: Sequence[tuple[int, str]],
         now: datetime,
+        merges: Sequence[StoryMerge] = (),
     ) -> None:
         """Put re-indexed articles in their stories, index their buckets, refresh the stories
-        they left or joined: one transaction."""
+        they left or joined, merge the stories they bridge: one transaction. (The caller
+        rebuilds the trend tables afterwards.)"""
         with self.transaction() as conn:
             conn.executemany(
                 QUERIES["set_article_story"],
@@ -106,10 +109,21 @@ class Reads:
             touched = sorted({a.story_key for a in assigned} | {a.article_key for a in assigned})
             conn.execute(QUERIES["refresh_stories"], [now, touched])
             conn.execute(QUERIES["drop_empty_stories"], [touched])
+            self.merge_stories(conn, merges, [], now)
 
     @staticmethod
     def add_story_buckets(
         conn: duckdb.DuckDBPyConnection, buckets: Sequence[tuple[int, str]], day: Any
+    ) -> None:
+        """Provided by Warehouse."""
+        raise NotImplementedError
+
+    @staticmethod
+    def merge_stories(
+        conn: duckdb.DuckDBPyConnection,
+        merges: Sequence[StoryMerge],
+        fresh: Sequence[str],
+        now: datetime,
     ) -> None:
         """Provided by Warehouse."""
         raise NotImplementedError

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from common.keys import stable_key
 from common.links import EntityLink
+from common.stories import StoryMerge
 
 
 def entity_id(name: str, label: str) -> str:
@@ -117,6 +118,8 @@ class LoadBatch:
     links: list[EntityLink] = field(default_factory=list)
     # Topic gazetteer names: stored under their own name whatever a link once said.
     pinned: frozenset[tuple[str, str]] = frozenset()
+    # Stories found to be one report, applied after the batch's articles are written.
+    merges: list[StoryMerge] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

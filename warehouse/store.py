@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 
 from common.keys import utcnow
+from common.stories import StoryMerge
 from warehouse.alert_store import AlertStore
 from warehouse.names import add_forms, resolve, store_links
 from warehouse.reads import Reads
@@ -299,6 +300,7 @@ class Warehouse(AlertStore, Reads):
                 copied = conn.execute(QUERIES["copy_mentions"], params).fetchall()
             self._index_stories(conn, fresh, now)
             add_trends(conn, fresh, [*mention_rows, *copied])
+            self.merge_stories(conn, batch.merges, [a.article_key for a in fresh], now)
             # Site-line counts grow only with articles new to the warehouse, so re-runs are no-ops.
             # A line repeated by several articles of the batch counts once per article.
             lines: dict[tuple[str, str], list[Any]] = {}
@@ -377,6 +379,58 @@ class Warehouse(AlertStore, Reads):
         stories = sorted({a.story_key or a.article_key for a in fresh})
         if stories:
             conn.execute(QUERIES["refresh_stories"], [now, stories])
+
+    @staticmethod
+    def merge_stories(
+        conn: duckdb.DuckDBPyConnection,
+        merges: Sequence[StoryMerge],
+        fresh: Sequence[str],
+        now: datetime,
+    ) -> None:
+        """Apply story merges not applied before: the merged stories' articles and alerts move
+        to the survivor, their opening articles stop counting as stories in the trend tables,
+        and the survivors' summary rows are recomputed. Applying one twice changes nothing."""
+        if fresh:
+            # An article decided before a merge it did not see still lands in the survivor.
+            conn.execute(QUERIES["follow_story_merges"], [list(fresh)])
+        if not merges:
+            return
+        asked = list(dict.fromkeys(m.merged for m in merges))
+        done = {r[0] for r in conn.execute(QUERIES["merged_already"], [asked]).fetchall()}
+        todo = list({m.merged: m for m in merges if m.merged not in done}.values())
+        if not todo:
+            return
+        merged = [m.merged for m in todo]
+        openers = [r[0] for r in conn.execute(QUERIES["opening_articles"], [merged]).fetchall()]
+        if openers:
+            for name in (
+                "unopen_entity_hours",
+                "unopen_entity_days",
+                "unopen_entity_totals",
+                "unopen_source_hours",
+                "unopen_story_entities",
+            ):
+                conn.execute(TREND_SQL[name], {"keys": openers})
+        into: dict[str, str] = {}
+        for m in todo:
+            params = {"merged": m.merged, "into": m.into}
+            for name in ("move_story_articles", "move_story_alerts", "move_story_merges"):
+                conn.execute(QUERIES[name], params)
+            conn.execute(
+                QUERIES["insert_story_merge"],
+                [m.merged, m.into, m.article_key, m.evidence, m.score, now],
+            )
+            conn.execute(QUERIES["drop_story"], [m.merged])
+            into = {k: (m.into if v == m.merged else v) for k, v in into.items()}
+            into[m.merged] = m.into
+        survivors = sorted(set(into.values()))
+        conn.execute(QUERIES["refresh_stories"], [now, survivors])
+
+    def story_starts(self, story_keys: Sequence[str]) -> dict[str, datetime]:
+        """When each of these stored stories was first seen."""
+        if not story_keys:
+            return {}
+        return dict(self.query("story_starts", [list(story_keys)]))
 
     def stories_of(self, article_keys: Sequence[str]) -> dict[str, str]:
         """The story key of each of these articles that is stored."""

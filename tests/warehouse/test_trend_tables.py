@@ -179,6 +179,8 @@ def test_migration_fills_the_trend_tables_of_an_older_warehouse(tmp_path):
             "DROP VIEW entity_aliases; DROP TABLE entity_links; DROP TABLE entity_forms;"
             "ALTER TABLE articles DROP COLUMN ner_model;"
             "ALTER TABLE articles DROP COLUMN ner_skipped;"
+            # and before migration 009 (story merges)
+            "DROP TABLE story_merges;"
             "DELETE FROM schema_version WHERE version >= 7"
         )
     with Warehouse(path) as wh:

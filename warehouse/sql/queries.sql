@@ -616,3 +616,46 @@ WHERE label IN (SELECT unnest(?::VARCHAR[])) AND regexp_matches(name, '[\x{0400}
 SELECT l.name, l.label, e.name AS entity, l.method, l.score, l.evidence, l.linked_at
 FROM entity_links l JOIN entities e USING (entity_id)
 ORDER BY e.name, l.name;
+
+-- name: story_starts
+-- When each of these stories was first seen.
+SELECT story_key, first_seen FROM stories WHERE story_key IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: merged_already
+SELECT merged_key FROM story_merges WHERE merged_key IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: insert_story_merge
+INSERT INTO story_merges (merged_key, into_key, article_key, evidence, score, merged_at)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (merged_key) DO NOTHING;
+
+-- name: move_story_articles
+-- A merged story's articles join the surviving story (merged key, into key).
+UPDATE articles SET story_key = $into WHERE story_key = $merged;
+
+-- name: move_story_alerts
+-- Its alerts too: a rule that fired for either story does not fire again for the union.
+UPDATE alerts SET story_key = $into WHERE story_key = $merged;
+
+-- name: move_story_merges
+-- Earlier merges into the merged story now point at the survivor, so redirects stay one hop.
+UPDATE story_merges SET into_key = $into WHERE into_key = $merged;
+
+-- name: drop_story
+DELETE FROM stories WHERE story_key = ?;
+
+-- name: alerted_stories
+-- Stories of a topic that a rule (and query) already alerted for.
+SELECT DISTINCT story_key FROM alerts
+WHERE topic = ? AND rule = ? AND coalesce(query, '') = ? AND story_key IS NOT NULL;
+
+-- name: opening_articles
+-- Those of these stories' keys whose article is stored and still opens its story.
+SELECT article_key FROM articles
+WHERE article_key IN (SELECT unnest(?::VARCHAR[])) AND story_key = article_key;
+
+-- name: follow_story_merges
+-- Articles (among these) whose story was merged away join the survivor.
+UPDATE articles AS a SET story_key = m.into_key
+FROM story_merges m
+WHERE a.story_key = m.merged_key AND a.article_key IN (SELECT unnest(?::VARCHAR[]));

@@ -196,3 +196,65 @@ FROM (
     GROUP BY entity_no
 ) AS t
 WHERE e.entity_no = t.entity_no;
+
+-- Merging stories: the merged story's opening articles stop opening a story, so each entity
+-- they name loses one story in their hour, day and total (`$keys` are those articles).
+
+-- name: unopen_entity_hours
+UPDATE entity_hours AS h SET stories = h.stories - d.n
+FROM (
+    SELECT s.topic, ('0x' || m.entity_id)::UBIGINT AS entity_no,
+           date_trunc('hour', ae.event_time) AS hour, count(*)::INTEGER AS n
+    FROM (
+        SELECT article_key, '' AS topic FROM articles
+        WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
+        UNION ALL
+        SELECT article_key, topic FROM topic_matches
+        WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
+    ) AS s
+    JOIN article_events ae USING (article_key)
+    JOIN mentions m USING (article_key)
+    GROUP BY ALL
+) AS d
+WHERE h.topic = d.topic AND h.entity_no = d.entity_no AND h.hour = d.hour;
+
+-- name: unopen_entity_days
+UPDATE entity_days AS h SET stories = h.stories - d.n
+FROM (
+    SELECT s.topic, ('0x' || m.entity_id)::UBIGINT AS entity_no,
+           CAST(ae.event_time AS DATE) AS day, count(*)::INTEGER AS n
+    FROM (
+        SELECT article_key, '' AS topic FROM articles
+        WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
+        UNION ALL
+        SELECT article_key, topic FROM topic_matches
+        WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
+    ) AS s
+    JOIN article_events ae USING (article_key)
+    JOIN mentions m USING (article_key)
+    GROUP BY ALL
+) AS d
+WHERE h.topic = d.topic AND h.entity_no = d.entity_no AND h.day = d.day;
+
+-- name: unopen_entity_totals
+UPDATE entities AS e SET total_stories = e.total_stories - d.n
+FROM (
+    SELECT entity_id, count(*)::INTEGER AS n FROM mentions
+    WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
+    GROUP BY entity_id
+) AS d
+WHERE e.entity_id = d.entity_id;
+
+-- name: unopen_source_hours
+UPDATE source_hours AS h SET stories = h.stories - d.n
+FROM (
+    SELECT source, date_trunc('hour', event_time) AS hour, count(*)::INTEGER AS n
+    FROM article_events
+    WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
+    GROUP BY ALL
+) AS d
+WHERE h.source = d.source AND h.hour = d.hour;
+
+-- name: unopen_story_entities
+DELETE FROM story_entities
+WHERE story_no IN (SELECT hash(k) FROM (SELECT unnest(CAST($keys AS VARCHAR[])) AS k));
