@@ -182,6 +182,17 @@ def per_kind(
     return out
 
 
+def print_kinds(kinds: dict[str, dict[str, float]]) -> None:
+    """The per-kind table."""
+    print(f"{'kind':<20}{'items':>6}{'recall':>9}{'precision':>11}{'merged wrongly':>16}")
+    for kind, row in kinds.items():
+        rec = f"{row['recall']:.3f}" if "recall" in row else "-"
+        print(
+            f"{kind:<20}{int(row['n']):>6}{rec:>9}{row['precision']:>11.3f}"
+            f"{row['merged_wrongly']:>16.3f}"
+        )
+
+
 def processing_cost(items: Sequence[Item], n: int = 60) -> dict[str, float]:
     """Median seconds per article of the work the story step sits among: cleaning the page
     (trafilatura and our filters) and NER with the shipped model."""
@@ -238,13 +249,8 @@ def report(seed: int, originals: int, settings: StorySettings) -> bool:
         f"precision {overall['precision']:.4f}, recall {overall['recall']:.4f} "
         f"({overall['pairs_same']} same-story pairs, {overall['false_merges']} false merges)"
     )
-    print(f"\n{'kind':<20}{'items':>6}{'recall':>9}{'precision':>11}{'merged wrongly':>16}")
-    for kind, row in kinds.items():
-        rec = f"{row['recall']:.3f}" if "recall" in row else "-"
-        print(
-            f"{kind:<20}{int(row['n']):>6}{rec:>9}{row['precision']:>11.3f}"
-            f"{row['merged_wrongly']:>16.3f}"
-        )
+    print()
+    print_kinds(kinds)
     cost = processing_cost(items)
     per_article = (decide_s + max(load_s - plain_load_s, 0.0)) / len(items)
     base = cost["clean"] + cost["ner"]
@@ -287,13 +293,7 @@ def report_real(split: str, seed: int, settings: StorySettings) -> bool:
         f"({overall['pairs_same']} same-story pairs, {overall['false_merges']} false merges); "
         f"decide {decide_s / len(items) * 1000:.2f} ms/article, run {wall:.1f} s"
     )
-    print(f"{'kind':<20}{'items':>6}{'recall':>9}{'precision':>11}{'merged wrongly':>16}")
-    for kind, row in kinds.items():
-        rec = f"{row['recall']:.3f}" if "recall" in row else "-"
-        print(
-            f"{kind:<20}{int(row['n']):>6}{rec:>9}{row['precision']:>11.3f}"
-            f"{row['merged_wrongly']:>16.3f}"
-        )
+    print_kinds(kinds)
     checks = {
         "precision >= 0.99": overall["precision"] >= REAL_TARGETS["precision"],
         **{

@@ -109,7 +109,7 @@ class Reads:
             touched = sorted({a.story_key for a in assigned} | {a.article_key for a in assigned})
             conn.execute(QUERIES["refresh_stories"], [now, touched])
             conn.execute(QUERIES["drop_empty_stories"], [touched])
-            self.merge_stories(conn, merges, [], now)
+            self.merge_stories(conn, merges, now)
 
     @staticmethod
     def add_story_buckets(
@@ -122,7 +122,6 @@ class Reads:
     def merge_stories(
         conn: duckdb.DuckDBPyConnection,
         merges: Sequence[StoryMerge],
-        fresh: Sequence[str],
         now: datetime,
     ) -> None:
         """Provided by Warehouse."""

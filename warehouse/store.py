@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -65,6 +66,21 @@ def confine(conn: duckdb.DuckDBPyConnection) -> None:
 
 class WarehouseError(Exception):
     """The warehouse file cannot be opened or used."""
+
+
+def follow_merges(
+    conn: duckdb.DuckDBPyConnection, records: list[ArticleRecord]
+) -> list[ArticleRecord]:
+    """The records, each placed in the story its story key was merged into, if it was."""
+    keys = sorted({r.story_key for r in records if r.story_key})
+    if not keys:
+        return records
+    moved = dict(conn.execute(QUERIES["merged_into"], [keys]).fetchall())
+    if not moved:
+        return records
+    return [
+        replace(r, story_key=moved[r.story_key]) if r.story_key in moved else r for r in records
+    ]
 
 
 class Warehouse(AlertStore, Reads):
@@ -245,6 +261,8 @@ class Warehouse(AlertStore, Reads):
                     if a.article_key not in existing
                 }.values()
             )[::-1]
+            # An article decided before a merge it did not see lands in the survivor.
+            fresh = follow_merges(conn, fresh)
             # Resolved once per distinct name: a batch repeats the same few thousand names.
             targets = [(lk.target, lk.target_label) for lk in batch.links]
             pairs = list(dict.fromkeys([*(p for a in fresh for p in a.mentions), *targets]))
@@ -300,7 +318,7 @@ class Warehouse(AlertStore, Reads):
                 copied = conn.execute(QUERIES["copy_mentions"], params).fetchall()
             self._index_stories(conn, fresh, now)
             add_trends(conn, fresh, [*mention_rows, *copied])
-            self.merge_stories(conn, batch.merges, [a.article_key for a in fresh], now)
+            self.merge_stories(conn, batch.merges, now)
             # Site-line counts grow only with articles new to the warehouse, so re-runs are no-ops.
             # A line repeated by several articles of the batch counts once per article.
             lines: dict[tuple[str, str], list[Any]] = {}
@@ -384,15 +402,11 @@ class Warehouse(AlertStore, Reads):
     def merge_stories(
         conn: duckdb.DuckDBPyConnection,
         merges: Sequence[StoryMerge],
-        fresh: Sequence[str],
         now: datetime,
     ) -> None:
         """Apply story merges not applied before: the merged stories' articles and alerts move
         to the survivor, their opening articles stop counting as stories in the trend tables,
         and the survivors' summary rows are recomputed. Applying one twice changes nothing."""
-        if fresh:
-            # An article decided before a merge it did not see still lands in the survivor.
-            conn.execute(QUERIES["follow_story_merges"], [list(fresh)])
         if not merges:
             return
         asked = list(dict.fromkeys(m.merged for m in merges))
@@ -403,13 +417,10 @@ class Warehouse(AlertStore, Reads):
         merged = [m.merged for m in todo]
         openers = [r[0] for r in conn.execute(QUERIES["opening_articles"], [merged]).fetchall()]
         if openers:
-            for name in (
-                "unopen_entity_hours",
-                "unopen_entity_days",
-                "unopen_entity_totals",
-                "unopen_source_hours",
-                "unopen_story_entities",
-            ):
+            conn.execute(TREND_SQL["unopened_cells"], {"keys": openers})
+            conn.execute(TREND_SQL["unopen_entity_hours"])
+            conn.execute(TREND_SQL["unopen_entity_days"])
+            for name in ("unopen_entity_totals", "unopen_source_hours", "unopen_story_entities"):
                 conn.execute(TREND_SQL[name], {"keys": openers})
         into: dict[str, str] = {}
         for m in todo:

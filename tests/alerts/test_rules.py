@@ -170,3 +170,47 @@ def test_watchlist_resolves_aliases_case_insensitively(topic):
         "csto",
         "kassym-jomart tokayev",
     ]
+
+
+def test_merged_stories_keep_their_alerts_and_raise_none_again(
+    make_settings, article, load_articles
+):
+    # Two stories each alerted (watched entity, query rule), then an article shows they are
+    # one report: the union has its alerts already, and later copies of it add none.
+    from common.stories import StoryMerge
+    from warehouse.records import LoadBatch
+
+    settings = make_settings([JsonlChannel()])
+    detained = "Former security chief detained"
+    load_articles(
+        settings,
+        article("s1", T0 - timedelta(hours=3), {TOKAYEV: 1}, title=detained),
+        article("s2", T0 - timedelta(hours=2), {TOKAYEV: 1}, title=detained + " in Almaty"),
+        run="r1",
+    )
+    run_evaluate(settings)
+    before = alerts(settings)
+    watched = [a for a in before if a["rule"] == "watched_entity"]
+    assert sorted(a["article_key"] for a in watched) == ["s1", "s2"]
+    with Warehouse(settings.db_path) as wh:
+        wh.load(
+            LoadBatch(
+                "r2",
+                articles=[
+                    article(
+                        "s3", T0 - timedelta(hours=1), {TOKAYEV: 1}, title=detained, story_key="s1"
+                    )
+                ],
+                merges=[StoryMerge("s2", "s1", "s3", "s2", 0.3)],
+            )
+        )
+    load_articles(
+        settings,
+        article("s4", T0, {TOKAYEV: 2}, title=detained + " again", story_key="s1"),
+        run="r3",
+    )
+    assert run_evaluate(settings) == 0
+    assert alerts(settings) == before
+    with Warehouse(settings.db_path) as wh:
+        keys = {r[0] for r in wh.conn.execute("SELECT story_key FROM alerts").fetchall()}
+    assert keys == {"s1"}

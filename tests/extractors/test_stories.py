@@ -16,16 +16,19 @@ import yaml
 
 from extractors.stories import (
     Known,
+    Similarity,
     StoryDecision,
     StoryInput,
     StoryParams,
     assign_stories,
+    copy_kind,
     fingerprint,
     lsh_buckets,
     normalise,
     prepared,
     similarity,
     skeleton,
+    strong,
 )
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "csto-2022" / "articles.yaml"
@@ -285,3 +288,52 @@ def test_lsh_buckets_match_the_pinned_scheme():
     assert len(buckets) == 103
     digest = hashlib.sha256(repr(buckets).encode()).hexdigest()
     assert digest == "b0edd8829c33f5f671c66f781ebd1ba04419367c0ff457d785b9ed4635bdf7c8"
+
+
+def bridged_texts() -> tuple[StoryInput, StoryInput, StoryInput]:
+    """Two partial versions of one report that share too little to match, and the full one."""
+    from bench.newsgen import generate_reports
+
+    paras = [p for r in generate_reports(3, seed=5) for p in r.paragraphs][:12]
+    head = StoryInput("first-half", "Report", "\n\n".join(paras[:8]))
+    tail = StoryInput("second-half", "Report", "\n\n".join(paras[4:]))
+    full = StoryInput("full", "Report", "\n\n".join(paras))
+    return head, tail, full
+
+
+def test_an_article_that_bridges_two_stories_merges_them_into_the_first_seen():
+    head, tail, full = bridged_texts()
+    assert (
+        copy_kind(similarity(fingerprint(None, head.text), fingerprint(None, tail.text)), PARAMS)[0]
+        is None
+    )
+    lookup = MemoryLookup()
+    first = assign_stories([head, tail], lookup, PARAMS)
+    lookup.store([head, tail], first)
+    assert [d.story_key for d in first] == ["first-half", "second-half"]
+    bridge = assign_stories([full], lookup, PARAMS)[0]
+    assert bridge.story_key == "first-half"
+    (merge,) = bridge.merges
+    assert (merge.merged, merge.into, merge.article_key, merge.evidence) == (
+        "second-half",
+        "first-half",
+        "full",
+        "second-half",
+    )
+    lookup.store([full], [bridge])
+    assert {k.story_key for k in lookup.articles.values()} == {"first-half"}
+    # Within one batch the same happens, and the batch's later articles see the merge.
+    late = StoryInput("late", "Report", tail.text + "\n\nA closing line added later.")
+    decisions = assign_stories([head, tail, full, late], MemoryLookup(), PARAMS)
+    assert set(final_stories(decisions).values()) == {"first-half"}
+    assert decisions[3].story_key == "first-half"
+
+
+def test_a_weak_match_joins_an_article_but_never_merges_stories():
+    # Two other reports on one event can pass the joining threshold by chance; only strong
+    # evidence (near copy, spin shown by function words, a high rewrite score) merges.
+    weak = Similarity(0.2, 0.4, 0.45, 0.8, 0.33, function=0.05, coverage=0.3)
+    assert copy_kind(weak, PARAMS)[0] == "rewrite"
+    assert not strong(weak, PARAMS)
+    spun = Similarity(0.05, 0.1, 0.2, 0.1, 0.1, function=0.3, coverage=0.9)
+    assert copy_kind(spun, PARAMS)[0] == "rewrite" and strong(spun, PARAMS)

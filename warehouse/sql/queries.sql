@@ -654,8 +654,7 @@ WHERE topic = ? AND rule = ? AND coalesce(query, '') = ? AND story_key IS NOT NU
 SELECT article_key FROM articles
 WHERE article_key IN (SELECT unnest(?::VARCHAR[])) AND story_key = article_key;
 
--- name: follow_story_merges
--- Articles (among these) whose story was merged away join the survivor.
-UPDATE articles AS a SET story_key = m.into_key
-FROM story_merges m
-WHERE a.story_key = m.merged_key AND a.article_key IN (SELECT unnest(?::VARCHAR[]));
+-- name: merged_into
+-- The surviving story of each of these keys that was merged away.
+SELECT merged_key, into_key FROM story_merges
+WHERE merged_key IN (SELECT unnest(?::VARCHAR[]));

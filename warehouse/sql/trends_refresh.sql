@@ -200,39 +200,32 @@ WHERE e.entity_no = t.entity_no;
 -- Merging stories: the merged story's opening articles stop opening a story, so each entity
 -- they name loses one story in their hour, day and total (`$keys` are those articles).
 
+-- name: unopened_cells
+-- The (topic, entity, hour) cells those articles counted a story in.
+CREATE OR REPLACE TEMP TABLE unopened_cells AS
+SELECT s.topic, ('0x' || m.entity_id)::UBIGINT AS entity_no,
+       date_trunc('hour', ae.event_time) AS hour, count(*)::INTEGER AS n
+FROM (
+    SELECT article_key, '' AS topic FROM articles
+    WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
+    UNION ALL
+    SELECT article_key, topic FROM topic_matches
+    WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
+) AS s
+JOIN article_events ae USING (article_key)
+JOIN mentions m USING (article_key)
+GROUP BY ALL;
+
 -- name: unopen_entity_hours
 UPDATE entity_hours AS h SET stories = h.stories - d.n
-FROM (
-    SELECT s.topic, ('0x' || m.entity_id)::UBIGINT AS entity_no,
-           date_trunc('hour', ae.event_time) AS hour, count(*)::INTEGER AS n
-    FROM (
-        SELECT article_key, '' AS topic FROM articles
-        WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
-        UNION ALL
-        SELECT article_key, topic FROM topic_matches
-        WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
-    ) AS s
-    JOIN article_events ae USING (article_key)
-    JOIN mentions m USING (article_key)
-    GROUP BY ALL
-) AS d
+FROM unopened_cells AS d
 WHERE h.topic = d.topic AND h.entity_no = d.entity_no AND h.hour = d.hour;
 
 -- name: unopen_entity_days
 UPDATE entity_days AS h SET stories = h.stories - d.n
 FROM (
-    SELECT s.topic, ('0x' || m.entity_id)::UBIGINT AS entity_no,
-           CAST(ae.event_time AS DATE) AS day, count(*)::INTEGER AS n
-    FROM (
-        SELECT article_key, '' AS topic FROM articles
-        WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
-        UNION ALL
-        SELECT article_key, topic FROM topic_matches
-        WHERE article_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
-    ) AS s
-    JOIN article_events ae USING (article_key)
-    JOIN mentions m USING (article_key)
-    GROUP BY ALL
+    SELECT topic, entity_no, CAST(hour AS DATE) AS day, sum(n)::INTEGER AS n
+    FROM unopened_cells GROUP BY ALL
 ) AS d
 WHERE h.topic = d.topic AND h.entity_no = d.entity_no AND h.day = d.day;
 
