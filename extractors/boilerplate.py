@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+
+from common.sitelines import LineStats, add_carrier
 
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+# Lines this close to the top or bottom of a text are where site furniture sits.
+EDGE_LINES = 3
 
 
 class PhraseFilter:
@@ -50,21 +53,55 @@ def short_lines(text: str, max_chars: int) -> dict[str, str]:
     return out
 
 
-def repeated_lines(
-    site_texts: Iterable[tuple[str | None, str]],
-    stored_counts: Mapping[str, Mapping[str, int]],
-    min_articles: int,
+def _as_int(digest: str) -> int:
+    """A line hash as a signed 64-bit number (DuckDB BIGINT)."""
+    return int(digest, 16) - (1 << 63)
+
+
+def article_marks(text: str, max_chars: int, k: int = 3) -> frozenset[int]:
+    """Marks of an article's own text: the k smallest hashes of its long paragraphs. Two
+    versions of one story share most paragraphs, so they almost always share a mark; two
+    unrelated stories never do."""
+    longs = sorted(
+        {_as_int(line_hash(ln)) for ln in text.splitlines() if len(ln.strip()) > max_chars}
+    )
+    return frozenset(longs[:k] or [_as_int(line_hash(text))])
+
+
+def template_lines(
+    articles: Sequence[tuple[str | None, str, frozenset[int]]],
+    stored: Mapping[str, Mapping[str, LineStats]],
+    min_stories: int,
     max_chars: int,
-) -> dict[str, set[str]]:
-    """Per site, the hashes of lines found in at least `min_articles` articles (stored + batch)."""
-    batch: dict[str, Counter[str]] = {}
-    for site, text in site_texts:
+    edge: int = EDGE_LINES,
+) -> list[set[str]]:
+    """For each (site, text, marks) article, the hashes of its lines that are site template.
+
+    A short line is template when unrelated stories of its site carry it (versions of one
+    story count once): `min_stories` of them where it sits at the top or bottom of the text,
+    where menus, banners and notices sit, and twice as many inside the text, where a line is
+    more likely the story's own.
+    """
+    state: dict[str, dict[str, LineStats]] = {}
+    for site, text, marks in articles:
         if site:
-            batch.setdefault(site, Counter()).update(short_lines(text, max_chars).keys())
-    out: dict[str, set[str]] = {}
-    for site, counts in batch.items():
-        stored = stored_counts.get(site, {})
-        out[site] = {h for h, n in counts.items() if n + stored.get(h, 0) >= min_articles}
+            lines = state.setdefault(site, dict(stored.get(site, {})))
+            for h in short_lines(text, max_chars):
+                lines[h] = add_carrier(lines.get(h), marks)
+    out: list[set[str]] = []
+    for site, text, _ in articles:
+        stats = state.get(site or "", {})
+        rows = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        drop: set[str] = set()
+        for i, line in enumerate(rows):
+            if len(line) > max_chars:
+                continue
+            h = line_hash(line)
+            seen = stats.get(h)
+            at_edge = i < edge or i >= len(rows) - edge
+            if seen is not None and seen.stories >= min_stories * (1 if at_edge else 2):
+                drop.add(h)
+        out.append(drop)
     return out
 
 
@@ -77,9 +114,10 @@ def drop_lines(text: str, hashes: set[str]) -> str:
 
 __all__ = [
     "PhraseFilter",
+    "article_marks",
     "drop_lines",
     "line_hash",
     "normalise_lines",
-    "repeated_lines",
     "short_lines",
+    "template_lines",
 ]

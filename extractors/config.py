@@ -85,7 +85,8 @@ class CleanSettings(ConfigSpec):
     include_tables: bool = False
     boilerplate_phrases: list[str] = Field(default_factory=list)
     boilerplate_patterns: list[str] = Field(default_factory=list)
-    # A line one site prints in this many of its articles is template text, not news.
+    # A short line one site prints in this many unrelated stories is template text, not news
+    # (versions of one story count once; a line inside the text needs twice as many).
     repeated_line_min_articles: int = Field(2, ge=2)
     repeated_line_max_chars: int = Field(200, ge=10)
 

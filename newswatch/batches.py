@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from common.sitelines import LineStats
 from common.stories import StoryMerge
 from extractors.entities import EntityExtractor
 from extractors.fetch import Fetcher
@@ -110,7 +111,7 @@ def process_batch(
     sources: Mapping[str, Source],
     settings: Settings,
     fetcher: Fetcher,
-    stored_line_counts: Callable[[str, list[str]], dict[str, int]],
+    stored_line_counts: Callable[[str, list[str]], dict[str, LineStats]],
 ) -> Processed:
     """Fetch, clean and match one batch, cleaning each page as it arrives (the CPU works while
     the rest download), and fingerprint what is on topic: the costly part of story detection,

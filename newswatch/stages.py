@@ -19,6 +19,7 @@ from typing import Any
 import fsspec
 
 from common.keys import utcnow
+from common.sitelines import LineStats
 from extractors.entities import EntityExtractor
 from extractors.fetch import Fetcher
 from extractors.urls import site_of
@@ -175,10 +176,10 @@ def process(settings: Settings, run_id: str, batch_path: str) -> str:
     """Fetch, clean, match and fingerprint one batch; return the file of what it gave."""
     folder = run_dir(settings, run_id)
     items = _load(batch_path)
-    site_lines: dict[str, dict[str, int]] = _load(f"{folder}/selected.pkl")["site_lines"]
+    site_lines: dict[str, dict[str, LineStats]] = _load(f"{folder}/selected.pkl")["site_lines"]
     sources = {s.name: s for s in settings.sources}
 
-    def stored(site: str, hashes: list[str]) -> dict[str, int]:
+    def stored(site: str, hashes: list[str]) -> dict[str, LineStats]:
         known = site_lines.get(site, {})
         return {h: known[h] for h in hashes if h in known}
 

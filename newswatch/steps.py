@@ -14,7 +14,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from common.keys import stable_key, utcnow
-from extractors.boilerplate import drop_lines, repeated_lines, short_lines
+from common.sitelines import LineStats
+from extractors.boilerplate import article_marks, drop_lines, short_lines, template_lines
 from extractors.clean import BLOCKED_PREFIX, CleanArticle, extract_article, with_text
 from extractors.decode import decode_body
 from extractors.entities import EntityExtractor, Mention
@@ -51,6 +52,8 @@ class Cleaned:
     final_url: str
     fetched_at: datetime
     raw_lines: dict[str, str]
+    # Marks of the article's own paragraphs: versions of one story share them.
+    marks: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -141,9 +144,9 @@ def _error(
 def clean_pages(
     pages: Iterable[Page],
     settings: Settings,
-    stored_line_counts: Callable[[str, list[str]], dict[str, int]],
+    stored_line_counts: Callable[[str, list[str]], dict[str, LineStats]],
 ) -> tuple[list[Cleaned], StageResult]:
-    """Extract clean articles, then drop lines each site repeats across its articles."""
+    """Extract clean articles, then drop the template lines each site prints across stories."""
     result = StageResult()
     firsts: list[Cleaned] = []
     for page in pages:
@@ -163,8 +166,12 @@ def clean_pages(
             result.outcomes.append(_outcome(page.item, status, reason))
             result.errors.append(_error(page.item, "clean", reason, retryable=status == "blocked"))
             continue
-        lines = short_lines(outcome.article.text, settings.clean.repeated_line_max_chars)
-        firsts.append(Cleaned(page.item, outcome.article, page.final_url, page.fetched_at, lines))
+        max_chars = settings.clean.repeated_line_max_chars
+        lines = short_lines(outcome.article.text, max_chars)
+        marks = article_marks(outcome.article.text, max_chars)
+        firsts.append(
+            Cleaned(page.item, outcome.article, page.final_url, page.fetched_at, lines, marks)
+        )
 
     cfg = settings.clean
     sites = {c.article.site for c in firsts if c.article.site}
@@ -174,22 +181,24 @@ def clean_pages(
         )
         for site in sites
     }
-    repeated = repeated_lines(
-        ((c.article.site, c.article.text) for c in firsts),
+    template = template_lines(
+        [(c.article.site, c.article.text, c.marks) for c in firsts],
         stored,
         cfg.repeated_line_min_articles,
         cfg.repeated_line_max_chars,
     )
     kept: list[Cleaned] = []
-    for c in firsts:
-        text = drop_lines(c.article.text, repeated.get(c.article.site or "", set()))
+    for c, dropped in zip(firsts, template, strict=True):
+        text = drop_lines(c.article.text, dropped)
         if len(text) < cfg.min_chars:
             reason = f"too short: {len(text)} characters after dropping site template lines"
             result.outcomes.append(_outcome(c.item, "rejected", reason))
             result.errors.append(_error(c.item, "clean", reason))
             continue
         kept.append(
-            Cleaned(c.item, with_text(c.article, text), c.final_url, c.fetched_at, c.raw_lines)
+            Cleaned(
+                c.item, with_text(c.article, text), c.final_url, c.fetched_at, c.raw_lines, c.marks
+            )
         )
     return kept, result
 
@@ -307,6 +316,7 @@ def to_records(
                 ner_model=model,
                 ner_skipped=skipped,
                 site_lines=tuple(c.raw_lines.items()),
+                site_marks=tuple(sorted(c.marks)),
                 **_story_fields(story),
             )
         )

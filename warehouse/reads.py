@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import duckdb
 
+from common.sitelines import LineStats
 from common.stories import StoryMerge
 from warehouse.records import entity_id
 from warehouse.sql import QUERIES, named_rows
@@ -79,9 +80,10 @@ class Reads:
             r[0] for r in self.conn.execute(QUERIES["sites_of_sources"], [list(sources)]).fetchall()
         ]
 
-    def site_lines(self, site: str) -> dict[str, int]:
-        """Every counted short line of one site: line hash -> articles carrying it."""
-        return dict(self.conn.execute(QUERIES["site_lines_of"], [site]).fetchall())
+    def site_lines(self, site: str) -> dict[str, LineStats]:
+        """Every counted short line of one site: line hash -> the stories carrying it."""
+        rows = self.conn.execute(QUERIES["site_lines_of"], [site]).fetchall()
+        return {h: LineStats(n, frozenset(marks)) for h, n, marks in rows}
 
     def unindexed_articles(self, limit: int) -> list[tuple[str, str | None, str]]:
         """Articles stored before story detection existed, oldest first: key, title, text."""

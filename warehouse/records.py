@@ -33,6 +33,7 @@ class ArticleRecord:
     topics: dict[str, tuple[str, ...]]
     mentions: dict[tuple[str, str], int]  # (canonical name, label) -> count
     site_lines: tuple[tuple[str, str], ...] = ()  # (line hash, line) of its short lines
+    site_marks: tuple[int, ...] = ()  # marks of its own paragraphs (extractors.boilerplate)
     # Its story (extractors.stories): None makes the article a story of its own.
     story_key: str | None = None
     text_hash: str | None = None

@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 
 from common.keys import utcnow
+from common.sitelines import LineStats, add_carrier
 from common.stories import StoryMerge
 from warehouse.alert_store import AlertStore
 from warehouse.names import add_forms, resolve, store_links
@@ -216,11 +217,42 @@ class Warehouse(AlertStore, Reads):
             return set()
         return {r[0] for r in self.query("settled_items", [list(url_keys), max_attempts])}
 
-    def site_line_counts(self, site: str, hashes: Sequence[str]) -> dict[str, int]:
-        """How many stored articles of `site` carry each line hash."""
+    def site_line_counts(self, site: str, hashes: Sequence[str]) -> dict[str, LineStats]:
+        """How many unrelated stored stories of `site` carry each line hash (and their marks)."""
         if not hashes:
             return {}
-        return dict(self.query("site_line_counts", [site, list(hashes)]))
+        rows = self.query("site_line_counts", [site, list(hashes)])
+        return {h: LineStats(n, frozenset(marks)) for h, n, marks in rows}
+
+    @staticmethod
+    def _count_site_lines(conn: duckdb.DuckDBPyConnection, fresh: Sequence[ArticleRecord]) -> None:
+        """Count new articles' short lines per site: articles, and unrelated stories (versions
+        of one story count once). Only articles new to the warehouse count, so re-runs are
+        no-ops; a line repeated within one article counts once."""
+        carried: dict[tuple[str, str], list[Any]] = {}
+        for a in fresh:
+            for h, line in a.site_lines if a.site else ():
+                carried.setdefault((a.site or "", h), [0, line, []])
+                carried[(a.site or "", h)][0] += 1
+                carried[(a.site or "", h)][2].append(frozenset(a.site_marks))
+        if not carried:
+            return
+        keys = sorted(carried)
+        stored = {
+            (site, h): LineStats(n, frozenset(marks))
+            for site, h, n, marks in conn.execute(
+                QUERIES["site_line_stats"], [[k[0] for k in keys], [k[1] for k in keys]]
+            ).fetchall()
+        }
+        rows = []
+        for key in keys:
+            n, line, carriers = carried[key]
+            stats = stored.get(key)
+            for marks in carriers:
+                stats = add_carrier(stats, marks)
+            assert stats is not None
+            rows.append((*key, n, line, stats.stories, sorted(stats.marks)))
+        conn.execute(QUERIES["add_site_line"], columns(rows, 6))
 
     def start_run(self, run_id: str) -> None:
         """Record that a run began."""
@@ -319,15 +351,7 @@ class Warehouse(AlertStore, Reads):
             self._index_stories(conn, fresh, now)
             add_trends(conn, fresh, [*mention_rows, *copied])
             self.merge_stories(conn, batch.merges, now)
-            # Site-line counts grow only with articles new to the warehouse, so re-runs are no-ops.
-            # A line repeated by several articles of the batch counts once per article.
-            lines: dict[tuple[str, str], list[Any]] = {}
-            for a in fresh:
-                for h, line in a.site_lines if a.site else ():
-                    lines.setdefault((a.site or "", h), [0, line])[0] += 1
-            if lines:
-                rows = [(site, h, n, line) for (site, h), (n, line) in lines.items()]
-                conn.execute(QUERIES["add_site_line"], columns(rows, 4))
+            self._count_site_lines(conn, fresh)
             if batch.outcomes:
                 # The last outcome of a URL in the batch stands, as if applied in order.
                 latest = {o.url_key: o for o in batch.outcomes}

@@ -10,6 +10,7 @@ from pathlib import Path
 import fsspec
 import pytest
 
+from common.sitelines import LineStats
 from extractors.entities import EntityExtractor
 from extractors.urls import url_key
 from newswatch import stages
@@ -157,8 +158,8 @@ def test_select_stages_template_lines_of_the_sites_a_source_redirects_to(tmp_pat
             " 'https://b.example/1', 'wire', 'b.example', 'x', now(), 'h', 1)"
         )
         wh.conn.execute(
-            "INSERT INTO site_lines VALUES ('b.example', 'line-1', 7, 'Share this story'),"
-            " ('c.example', 'line-2', 9, 'Not ours')"
+            "INSERT INTO site_lines VALUES ('b.example', 'line-1', 7, 'Share this story', 7, [1]),"
+            " ('c.example', 'line-2', 9, 'Not ours', 9, [])"
         )
     item = NewItem(url_key(ITEM), ITEM, "wire")
     poll = PollResult(SourcePoll("wire", "feed", "https://a.example/feed.xml", ok=True), [item])
@@ -168,7 +169,10 @@ def test_select_stages_template_lines_of_the_sites_a_source_redirects_to(tmp_pat
     [batch] = stages.select(settings, "run-r", [poll_path])
 
     staged = pickle.loads((tmp_path / "staging" / "run-r" / "selected.pkl").read_bytes())
-    assert staged["site_lines"] == {"a.example": {}, "b.example": {"line-1": 7}}
+    assert staged["site_lines"] == {
+        "a.example": {},
+        "b.example": {"line-1": LineStats(7, frozenset({1}))},
+    }
     assert [i.url for i in pickle.loads(Path(batch).read_bytes())] == [ITEM]
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import duckdb
 import pytest
 
+from common.sitelines import LineStats
 from warehouse.records import ArticleRecord, ErrorRecord, ItemOutcome, LoadBatch, SourcePoll
 from warehouse.sql import migrations
 from warehouse.store import Warehouse, WarehouseError
@@ -84,7 +85,7 @@ def test_load_is_idempotent(wh):
     assert (again.articles_new, again.entities_new, again.mentions_new) == (0, 0, 0)
     assert counts(wh) == first == (4, 3, 8, 4, 4)
     # Site-line counts only grow with new articles.
-    assert wh.site_line_counts("a.example", ["line1"]) == {"line1": 4}
+    assert wh.site_line_counts("a.example", ["line1"]) == {"line1": LineStats(4, frozenset())}
 
 
 def test_views_give_daily_first_seen_rising_and_cooccurrence(wh):

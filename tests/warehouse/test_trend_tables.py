@@ -181,6 +181,8 @@ def test_migration_fills_the_trend_tables_of_an_older_warehouse(tmp_path):
             "ALTER TABLE articles DROP COLUMN ner_skipped;"
             # and before migration 009 (story merges)
             "DROP TABLE story_merges;"
+            "ALTER TABLE site_lines DROP COLUMN stories;"
+            "ALTER TABLE site_lines DROP COLUMN marks;"
             "DELETE FROM schema_version WHERE version >= 7"
         )
     with Warehouse(path) as wh:

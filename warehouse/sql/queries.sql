@@ -194,15 +194,24 @@ UPDATE fetch_errors SET resolved_at = ?
 WHERE url_key IN (SELECT unnest(?::VARCHAR[])) AND resolved_at IS NULL;
 
 -- name: site_line_counts
-SELECT line_hash, articles FROM site_lines
+SELECT line_hash, stories, marks FROM site_lines
 WHERE site = ? AND line_hash IN (SELECT unnest(?::VARCHAR[]));
 
+-- name: site_line_stats
+-- The stored counts of these (site, line hash) pairs.
+SELECT l.site, l.line_hash, l.stories, l.marks
+FROM site_lines l
+JOIN (SELECT unnest(?::VARCHAR[]) AS site, unnest(?::VARCHAR[]) AS line_hash) k
+  USING (site, line_hash);
+
 -- name: add_site_line
--- Bulk: (sites, line hashes, article counts, samples); one row per (site, line hash).
-INSERT INTO site_lines AS l (site, line_hash, articles, sample)
+-- Bulk: (sites, line hashes, article counts, samples, story counts, marks); one row per
+-- (site, line hash). Story counts and marks arrive already combined with the stored ones.
+INSERT INTO site_lines AS l (site, line_hash, articles, sample, stories, marks)
 SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]),
-                      unnest(?::VARCHAR[]))
-ON CONFLICT (site, line_hash) DO UPDATE SET articles = l.articles + excluded.articles;
+                      unnest(?::VARCHAR[]), unnest(?::INTEGER[]), unnest(?::BIGINT[][]))
+ON CONFLICT (site, line_hash) DO UPDATE SET articles = l.articles + excluded.articles,
+    stories = excluded.stories, marks = excluded.marks;
 
 -- name: start_run
 INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running');
@@ -286,7 +295,7 @@ ORDER BY site;
 
 -- name: site_lines_of
 -- Every counted short line of one site (staged for batch workers that may not open the file).
-SELECT line_hash, articles FROM site_lines WHERE site = ?;
+SELECT line_hash, stories, marks FROM site_lines WHERE site = ?;
 
 -- Alerts (alerts/rules.py, alerts/outbox.py).
 

@@ -9,3 +9,11 @@ CREATE TABLE story_merges (
     score       DOUBLE NOT NULL,
     merged_at   TIMESTAMP NOT NULL
 );
+
+-- A site's template lines are those that unrelated stories of the site carry: versions of one
+-- story (an update under a new URL, a wire copy beside the site's own report) count once.
+-- `marks` are the smallest hashes of the carriers' long paragraphs (extractors/boilerplate.py).
+-- Lines counted before this version keep their article count as their story count.
+ALTER TABLE site_lines ADD COLUMN stories INTEGER DEFAULT 0;
+ALTER TABLE site_lines ADD COLUMN marks BIGINT[] DEFAULT [];
+UPDATE site_lines SET stories = articles;

@@ -1,0 +1,27 @@
+"""What the warehouse keeps about a site's short lines, and how one more carrier changes it:
+shared by the cleaner, which decides which lines are template, and the store, which counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Story marks kept per line: enough to recognise the versions of the stories that carry it.
+MARKS_KEPT = 24
+
+
+@dataclass(frozen=True)
+class LineStats:
+    """How many unrelated stories of a site carry a line, and marks of the articles seen."""
+
+    stories: int = 0
+    marks: frozenset[int] = frozenset()
+
+
+def add_carrier(stats: LineStats | None, marks: frozenset[int]) -> LineStats:
+    """The stats after one more article carries the line: one more story, unless the article
+    shares a mark (one of its long paragraphs) with an earlier carrier, as versions of one
+    story do."""
+    stats = stats or LineStats()
+    related = bool(stats.marks & marks)
+    kept = frozenset(sorted(stats.marks | marks)[:MARKS_KEPT])
+    return LineStats(stats.stories + (0 if related else 1), kept)
