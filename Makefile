@@ -29,15 +29,17 @@ test: $(STAMP) ci-tools
 	$(BIN)/python -m pytest
 
 # In CI (CI=true) as root, install Debian's docker-compose (so the compose file is checked with
-# `docker-compose config` instead of that test being skipped) and chromium (the browser the
-# report's script-injection test opens). Elsewhere this does nothing.
+# `docker-compose config` instead of that test being skipped), chromium (the browser the
+# report's script-injection test opens) and wordnet-base (the thesaurus of the story bench's
+# spinner). Elsewhere this does nothing.
 ci-tools:
 ifeq ($(CI),true)
-	@{ command -v docker-compose >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1; } \
+	@{ command -v docker-compose >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 \
+		&& test -f /usr/share/wordnet/index.noun; } \
 		|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
 		&& apt-get update -qq >/dev/null 2>&1 \
-		&& apt-get install -y -qq docker-compose chromium >/dev/null 2>&1; } \
-		|| { echo "docker-compose or chromium could not be installed: CI cannot run every test"; exit 1; }
+		&& apt-get install -y -qq docker-compose chromium wordnet-base >/dev/null 2>&1; } \
+		|| { echo "docker-compose, chromium or wordnet-base could not be installed: CI cannot run every test"; exit 1; }
 endif
 
 test-fast: $(STAMP)

@@ -119,6 +119,16 @@ def function_words(text: str) -> list[str]:
     return [w for w in normalise(text).split() if w in FUNCTION_WORDS]
 
 
+def informative_title(title: str | None, text_words: Sequence[str]) -> list[str]:
+    """The content words of a declared title, or none when it tells nothing the text does not:
+    under three content words, or a fragment cut from the first sentence (what a page without
+    a headline gets), which would only repeat the lead signal."""
+    words = content_words(title or "")
+    if len(words) < 3 or words == list(text_words[: len(words)]):
+        return []
+    return words
+
+
 def content_words(text: str) -> list[str]:
     """Lower-cased words of a text that are not stopwords."""
     return [w for w in normalise(text).split() if w not in STOPWORDS]
@@ -165,7 +175,7 @@ def fingerprint(title: str | None, text: str) -> Fingerprint:
         shingles=_grams(tokens, SHINGLE_WORDS),
         skeleton=_grams(skeleton(text), SKELETON_GRAM),
         words=_set(map(_h32, words)),
-        title=_set(map(_h32, content_words(title or ""))),
+        title=_set(map(_h32, informative_title(title, words))),
         lead=_set(map(_h32, words[:LEAD_WORDS])),
         function=function,
         paragraphs=paragraphs,

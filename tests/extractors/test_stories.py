@@ -15,14 +15,17 @@ import pytest
 import yaml
 
 from extractors.stories import (
+    FUNCTION_WORDS,
     Known,
     Similarity,
     StoryDecision,
     StoryInput,
     StoryParams,
     assign_stories,
+    content_words,
     copy_kind,
     fingerprint,
+    informative_title,
     lsh_buckets,
     normalise,
     prepared,
@@ -337,3 +340,34 @@ def test_a_weak_match_joins_an_article_but_never_merges_stories():
     assert not strong(weak, PARAMS)
     spun = Similarity(0.05, 0.1, 0.2, 0.1, 0.1, function=0.3, coverage=0.9)
     assert copy_kind(spun, PARAMS)[0] == "rewrite" and strong(spun, PARAMS)
+
+
+def test_a_title_cut_from_the_first_sentence_adds_no_title_evidence():
+    text = "Troops of the alliance began leaving the city on Thursday after a week of unrest."
+    assert (
+        informative_title("Troops of the alliance began leaving the city", content_words(text))
+        == []
+    )
+    assert informative_title("Unrest", content_words(text)) == []
+    declared = "Peacekeepers start to withdraw"
+    assert informative_title(declared, content_words(text)) == content_words(declared)
+
+
+def test_function_words_carry_a_russian_report_through_a_synonym_spin(sample):
+    # Content words swapped one in two (as a thesaurus spinner does); the function words
+    # and their order stay, so the spun copy is still found, and another report is not.
+    russian = [
+        a for a in sample if a["site"] in ("stepnoy-vestnik.example", "evrazia-segodnya.example")
+    ]
+    assert len(russian) >= 2
+    original, other = as_input(russian[0]), as_input(russian[1])
+    words = original.text.split(" ")
+    spun = " ".join(
+        w if w.casefold().strip(".,«»") in FUNCTION_WORDS or i % 2 else w[::-1]
+        for i, w in enumerate(words)
+    )
+    a, b = fingerprint(original.title, original.text), fingerprint(None, spun)
+    sim = similarity(a, b)
+    assert sim.shingles < 0.5 and sim.function > 0.5
+    assert copy_kind(sim, PARAMS)[0] == "rewrite"
+    assert copy_kind(similarity(a, fingerprint(other.title, other.text)), PARAMS)[0] is None
