@@ -8,8 +8,10 @@ repository (their texts belong to their publishers):
 - **aeb**: the ground truth of Zyte's article-extraction-benchmark (181 news and blog articles
   from many sites, the text a person marked as the article).
 
-`python -m bench.stories_real --unpack` copies them out of the git mirrors the library's
-`fetch` makes (or any checkout given with --bbc-repo/--aeb-repo) into `.bench-data/real/`.
+Get them with `git clone https://github.com/dejanbatanjac/bbc-article-classify-bert` (its
+bbc/ folder is the dataset) and `git clone https://github.com/scrapinghub/article-extraction-benchmark`;
+`python -m bench.stories_real --unpack --bbc-repo CLONE --aeb-repo CLONE` copies what the bench
+reads into `.bench-data/real/` (the defaults are the mirrors of our development machine).
 
 Each chosen original gets a syndicated copy (another desk's headline, a credit line, an edited
 sentence, sometimes a dropped last paragraph) and WordNet spins of 10, 20, 35 and 50% of its
