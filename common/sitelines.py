@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Story marks kept per line: enough to recognise the versions of the stories that carry it.
-MARKS_KEPT = 24
+MARKS_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,9 @@ class LineStats:
 
 def add_carrier(stats: LineStats | None, marks: frozenset[int]) -> LineStats:
     """The stats after one more article carries the line: one more story, unless the article
-    shares a mark (one of its long paragraphs) with an earlier carrier, as versions of one
-    story do."""
+    shares half its marks (its paragraphs) with earlier carriers, as versions of one story
+    do; a template line or two in common does not make two stories one."""
     stats = stats or LineStats()
-    related = bool(stats.marks & marks)
+    related = len(stats.marks & marks) >= max(1, len(marks) // 2)
     kept = frozenset(sorted(stats.marks | marks)[:MARKS_KEPT])
     return LineStats(stats.stories + (0 if related else 1), kept)

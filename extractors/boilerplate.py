@@ -11,6 +11,9 @@ from common.sitelines import LineStats, add_carrier
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 # Lines this close to the top or bottom of a text are where site furniture sits.
 EDGE_LINES = 3
+# Article marks: how many, and from lines at least this long (a sentence or more).
+MARKS_PER_ARTICLE = 8
+_MARK_CHARS = 40
 
 
 class PhraseFilter:
@@ -58,14 +61,12 @@ def _as_int(digest: str) -> int:
     return int(digest, 16) - (1 << 63)
 
 
-def article_marks(text: str, max_chars: int, k: int = 3) -> frozenset[int]:
-    """Marks of an article's own text: the k smallest hashes of its long paragraphs. Two
-    versions of one story share most paragraphs, so they almost always share a mark; two
-    unrelated stories never do."""
-    longs = sorted(
-        {_as_int(line_hash(ln)) for ln in text.splitlines() if len(ln.strip()) > max_chars}
-    )
-    return frozenset(longs[:k] or [_as_int(line_hash(text))])
+def article_marks(text: str, k: int = MARKS_PER_ARTICLE) -> frozenset[int]:
+    """Marks of an article's own text: the k smallest hashes of its paragraph-length lines.
+    Two versions of one story share most of those lines, so they share half their marks or
+    more; unrelated stories of a site share at most a template line or two."""
+    lines = {_as_int(line_hash(ln)) for ln in text.splitlines() if len(ln.strip()) >= _MARK_CHARS}
+    return frozenset(sorted(lines)[:k] or [_as_int(line_hash(text))])
 
 
 def template_lines(

@@ -168,7 +168,7 @@ def clean_pages(
             continue
         max_chars = settings.clean.repeated_line_max_chars
         lines = short_lines(outcome.article.text, max_chars)
-        marks = article_marks(outcome.article.text, max_chars)
+        marks = article_marks(outcome.article.text)
         firsts.append(
             Cleaned(page.item, outcome.article, page.final_url, page.fetched_at, lines, marks)
         )
