@@ -181,6 +181,8 @@ def load_batches(
     records = [r for e in group for r in e.records]
     pinned = pinned_names(settings)
     links = link_entities(wh, records, pinned, linker(settings.nlp), topic_aliases(settings))
+    # getattr: a batch staged by the previous version (a run upgraded mid-way) has no merges.
+    merges = [m for e in group for m in getattr(e, "merges", ())]
     stats = wh.load(
         LoadBatch(
             run_id,
@@ -189,11 +191,11 @@ def load_batches(
             errors=[x for e in group for x in e.errors],
             links=links,
             pinned=pinned,
-            merges=[m for e in group for m in getattr(e, "merges", ())],
+            merges=merges,
         )
     )
     summary.add("entity_links", len(links))
-    summary.add("story_merges", sum(len(getattr(e, "merges", ())) for e in group))
+    summary.add("story_merges", len(merges))
     for r in records:
         if r.ner_skipped:
             summary.add("no_ner", 1)

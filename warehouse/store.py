@@ -232,9 +232,9 @@ class Warehouse(AlertStore, Reads):
         carried: dict[tuple[str, str], list[Any]] = {}
         for a in fresh:
             for h, line in a.site_lines if a.site else ():
-                carried.setdefault((a.site or "", h), [0, line, []])
-                carried[(a.site or "", h)][0] += 1
-                carried[(a.site or "", h)][2].append(frozenset(a.site_marks))
+                entry = carried.setdefault((a.site or "", h), [0, line, []])
+                entry[0] += 1
+                entry[2].append(frozenset(a.site_marks))
         if not carried:
             return
         keys = sorted(carried)

@@ -12,7 +12,7 @@ CREATE TABLE story_merges (
 
 -- A site's template lines are those that unrelated stories of the site carry: versions of one
 -- story (an update under a new URL, a wire copy beside the site's own report) count once.
--- `marks` are the smallest hashes of the carriers' long paragraphs (extractors/boilerplate.py).
+-- `marks` are the smallest hashes of the carriers' sentence-length lines (extractors/boilerplate.py).
 -- Lines counted before this version keep their article count as their story count.
 ALTER TABLE site_lines ADD COLUMN stories INTEGER DEFAULT 0;
 ALTER TABLE site_lines ADD COLUMN marks BIGINT[] DEFAULT [];
