@@ -19,9 +19,10 @@ class LineStats:
 
 def add_carrier(stats: LineStats | None, marks: frozenset[int]) -> LineStats:
     """The stats after one more article carries the line: one more story, unless the article
-    shares half its marks (its paragraphs) with earlier carriers, as versions of one story
-    do; a template line or two in common does not make two stories one."""
+    shares a quarter of its marks (samples of its word runs) with earlier carriers, as
+    versions of one story do, rewrites included; a template line or two in common does not
+    make two stories one."""
     stats = stats or LineStats()
-    related = len(stats.marks & marks) >= max(1, len(marks) // 2)
+    related = len(stats.marks & marks) >= max(1, len(marks) // 4)
     kept = frozenset(sorted(stats.marks | marks)[:MARKS_KEPT])
     return LineStats(stats.stories + (0 if related else 1), kept)

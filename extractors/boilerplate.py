@@ -11,9 +11,12 @@ from common.sitelines import LineStats, add_carrier
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 # Lines this close to the top or bottom of a text are where site furniture sits.
 EDGE_LINES = 3
-# Article marks: how many, and from lines at least this long (a sentence or more).
-MARKS_PER_ARTICLE = 8
+# Article marks: how many, from word runs of this length in lines at least this long (a
+# sentence or more). Word runs, not whole lines, so a light rewrite keeps most of its marks.
+MARKS_PER_ARTICLE = 16
+_MARK_WORDS = 3
 _MARK_CHARS = 40
+_WORD = re.compile(r"\w+")
 
 
 class PhraseFilter:
@@ -62,11 +65,18 @@ def _as_int(digest: str) -> int:
 
 
 def article_marks(text: str, k: int = MARKS_PER_ARTICLE) -> frozenset[int]:
-    """Marks of an article's own text: the k smallest hashes of its paragraph-length lines.
-    Two versions of one story share most of those lines, so they share half their marks or
-    more; unrelated stories of a site share at most a template line or two."""
-    lines = {_as_int(line_hash(ln)) for ln in text.splitlines() if len(ln.strip()) >= _MARK_CHARS}
-    return frozenset(sorted(lines)[:k] or [_as_int(line_hash(text))])
+    """Marks of an article's own text: the k smallest hashes of the word runs of its
+    sentence-length lines. Versions of one story, even lightly rewritten, share a good part of
+    them; unrelated stories of a site share next to none (a bottom-k sample of the runs)."""
+    runs: set[int] = set()
+    for line in text.splitlines():
+        if len(line.strip()) < _MARK_CHARS:
+            continue
+        words = _WORD.findall(line.casefold())
+        for i in range(max(len(words) - _MARK_WORDS + 1, 1)):
+            digest = hashlib.blake2b(" ".join(words[i : i + _MARK_WORDS]).encode(), digest_size=8)
+            runs.add(int.from_bytes(digest.digest(), "big", signed=True))
+    return frozenset(sorted(runs)[:k] or [_as_int(line_hash(text))])
 
 
 def template_lines(

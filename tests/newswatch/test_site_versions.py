@@ -12,8 +12,8 @@ from pathlib import Path
 from extractors.boilerplate import line_hash
 from newswatch.polling import NewItem
 from newswatch.settings import load_settings
-from newswatch.steps import Cleaned, Page, clean_pages
-from warehouse.records import ArticleRecord, LoadBatch
+from newswatch.steps import Cleaned, Matched, Page, clean_pages, to_records
+from warehouse.records import LoadBatch
 from warehouse.store import Warehouse
 
 SITE = "versions.example"
@@ -64,27 +64,8 @@ def version(n: int) -> Page:
 
 
 def load(wh: Warehouse, cleaned: list[Cleaned]) -> None:
-    """Store the cleaned pages as the pipeline would (the site-line counts are what matter)."""
-    records = [
-        ArticleRecord(
-            article_key=c.item.url_key,
-            url=c.final_url,
-            canonical_url=c.final_url,
-            source="desk",
-            site=SITE,
-            title=c.article.title,
-            text=c.article.text,
-            published=NOW,
-            fetched_at=NOW,
-            language="en",
-            content_hash=c.item.url_key,
-            topics={},
-            mentions={},
-            site_lines=tuple(c.raw_lines.items()),
-            site_marks=tuple(sorted(c.marks)),
-        )
-        for c in cleaned
-    ]
+    """Store the cleaned pages as a run would (the site-line counts are what matter)."""
+    records, _ = to_records([Matched(c, {}) for c in cleaned], [[] for _ in cleaned])
     wh.load(LoadBatch("run", articles=records))
 
 
