@@ -367,7 +367,9 @@ def main() -> None:
     parser.add_argument("--originals", type=int, default=120)
     parser.add_argument("--sweep", action="store_true", help="threshold sweep on the dev set")
     parser.add_argument(
-        "--real", choices=("dev", "test"), help="the set built from real reports (its split)"
+        "--real",
+        choices=("dev", "test", "ru-dev", "ru-test"),
+        help="the set built from real reports (its split)",
     )
     args = parser.parse_args()
     settings = load_settings(env={}).stories

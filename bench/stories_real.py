@@ -6,23 +6,29 @@ repository (their texts belong to their publishers):
 - **bbc**: the BBC News dataset of D. Greene and P. Cunningham (2,225 reports from 2004-05 in
   five sections, one file per report: headline, blank line, paragraphs);
 - **aeb**: the ground truth of Zyte's article-extraction-benchmark (181 news and blog articles
-  from many sites, the text a person marked as the article).
+  from many sites, the text a person marked as the article);
+- **factru**: the Russian news texts of the factRuEval-2016 named-entity evaluation (255 texts
+  from Russian news sites, MIT licence; first line headline-like lead, then paragraphs).
 
 Get them with `git clone https://github.com/dejanbatanjac/bbc-article-classify-bert` (its
-bbc/ folder is the dataset) and `git clone https://github.com/scrapinghub/article-extraction-benchmark`;
-`python -m bench.stories_real --unpack --bbc-repo CLONE --aeb-repo CLONE` copies what the bench
-reads into `.bench-data/real/` (the defaults are the mirrors of our development machine).
+bbc/ folder is the dataset), `git clone https://github.com/scrapinghub/article-extraction-benchmark`
+and `git clone https://github.com/dialogue-evaluation/factRuEval-2016`;
+`python -m bench.stories_real --unpack --bbc-repo CLONE --aeb-repo CLONE --factru-repo CLONE`
+copies what the bench reads into `.bench-data/real/` (the defaults are the mirrors of our
+development machine).
 
 Each chosen original gets a syndicated copy (another desk's headline, a credit line, an edited
 sentence, sometimes a dropped last paragraph) and WordNet spins of 10, 20, 35 and 50% of its
-words, plus a 20% spin with reordered sentences (bench/wordnet_spinner.py). Every other report
-of the split is a negative; the **same_event** negatives are those that share the most names and
-numbers with a chosen original (in the BBC set: other reports on the same company, trial,
-election or match), dated the same day. Reports that are themselves near-duplicates in the
+words, plus a 20% spin with reordered sentences (bench/wordnet_spinner.py; Russian texts go
+through bench/ru_spinner.py, which inflects its synonyms, and get Russian credit lines).
+Every other report of the split is a negative; the **same_event** negatives are those that
+share the most names and numbers with a chosen original (in the BBC set: other reports on the
+same company, trial, election or match), dated the same day. Reports that are themselves near-duplicates in the
 corpus (the BBC set has some) are dropped first, so no negative is secretly a copy.
 
 The splits keep tuning and reporting apart: `dev` is the aeb articles with BBC's sport, tech
-and entertainment sections; `test` is BBC's business and politics sections.
+and entertainment sections; `test` is BBC's business and politics sections. For Russian,
+`ru-dev` is factRuEval's devset and `ru-test` its testset.
 """
 
 from __future__ import annotations
@@ -38,17 +44,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from bench.newsgen import FARM_SITES, SITES
+from bench.ru_spinner import RussianSpinner
 from bench.stories_set import Item, _edit_sentence, headline_variant
-from bench.wordnet_spinner import WordNetSpinner, reorder
+from bench.wordnet_spinner import SpinResult, WordNetSpinner, reorder
 from extractors.stories import fingerprint, jaccard, skeleton
 
 DATA_DIR = Path(".bench-data/real")
 SPLITS = {
     "dev": ("aeb", "bbc/sport", "bbc/tech", "bbc/entertainment"),
     "test": ("bbc/business", "bbc/politics"),
+    "ru-dev": ("factru/devset",),
+    "ru-test": ("factru/testset",),
 }
 SPIN_KINDS = {"spun10": 0.10, "spun20": 0.20, "spun35": 0.35, "spun50": 0.50}
 COPY_KINDS = ("syndicated", *SPIN_KINDS, "spun20_reordered")
@@ -58,6 +68,19 @@ _CREDITS = (
     "Republished from {site} with permission.",
     "Source: {site}",
 )
+_CREDITS_RU = (
+    "Материал впервые опубликован на {site}.",
+    "Перепечатано с разрешения {site}.",
+    "Источник: {site}",
+)
+
+
+class Spinner(Protocol):
+    """What builds the spun copies: a thesaurus spinner of the split's language."""
+
+    def spin(self, text: str, rate: float, rng: random.Random) -> SpinResult:
+        """The text with about `rate` of its words replaced."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -113,12 +136,41 @@ def _aeb(folder: Path) -> list[Report]:
     return out
 
 
+def _factru(folder: Path, part: str) -> list[Report]:
+    """factRuEval's texts: first line a headline-like lead, then paragraphs (its tokeniser left
+    a space before sentence ends, which we take back out)."""
+    out = []
+    for path in sorted((folder / part).glob("*.txt")):
+        raw = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        lines = [re.sub(r"\s+([.,!?;:])", r"\1", ln).strip() for ln in raw.split("\n")]
+        lines = [ln for ln in lines if ln]
+        if len(lines) < 3 or sum(len(ln.split()) for ln in lines) < 80:
+            continue
+        out.append(
+            Report(
+                f"factru-{path.stem}",
+                f"factru/{part}",
+                "ru.example",
+                lines[0][:140],
+                tuple(lines[1:]),
+            )
+        )
+    return out
+
+
+def language(split: str) -> str:
+    """The language of a split's reports."""
+    return "ru" if split.startswith("ru-") else "en"
+
+
 def load_reports(split: str, root: Path = DATA_DIR) -> list[Report]:
     """Every usable report of a split, corpus duplicates removed."""
     reports: list[Report] = []
     for source in SPLITS[split]:
         if source == "aeb":
             reports += _aeb(root / "aeb")
+        elif source.startswith("factru/"):
+            reports += _factru(root / "factru", source.split("/", 1)[1])
         else:
             reports += _bbc(root / "bbc", source.split("/", 1)[1])
     if not reports:
@@ -146,7 +198,9 @@ def _deduplicated(reports: Sequence[Report]) -> list[Report]:
 # --------------------------------------------------------------------------------------------
 
 
-def syndicated(report: Report, site: str, rng: random.Random) -> tuple[str, str]:
+def syndicated(
+    report: Report, site: str, rng: random.Random, credits: Sequence[str] = _CREDITS
+) -> tuple[str, str]:
     """Another outlet's version: a varied headline, a credit line, one edited sentence."""
     paras = list(report.paragraphs)
     if len(paras) > 5 and rng.random() < 0.4:
@@ -156,7 +210,7 @@ def syndicated(report: Report, site: str, rng: random.Random) -> tuple[str, str]
     j = rng.randrange(len(sentences))
     sentences[j] = _edit_sentence(sentences[j], rng)
     paras[i] = " ".join(sentences)
-    credit = rng.choice(_CREDITS).format(site=report.site)
+    credit = rng.choice(credits).format(site=report.site)
     if rng.random() < 0.5:
         paras.insert(0, credit)
     else:
@@ -199,13 +253,18 @@ def build_real_set(
     originals: int = 100,
     negatives: int = 300,
     root: Path = DATA_DIR,
-    spinner: WordNetSpinner | None = None,
+    spinner: Spinner | None = None,
 ) -> list[Item]:
-    """The labelled items of one split, in a deterministic shuffled order."""
+    """The labelled items of one split, in a deterministic shuffled order (a small corpus gives
+    a third of its reports as originals, the rest as negatives)."""
     rng = random.Random(seed)
-    spinner = spinner or WordNetSpinner()
+    russian = language(split) == "ru"
+    if spinner is None:
+        spinner = RussianSpinner.load() if russian else WordNetSpinner()
+    credits = _CREDITS_RU if russian else _CREDITS
     pool = load_reports(split, root)
     rng.shuffle(pool)
+    originals = min(originals, len(pool) // 3)
     chosen = pool[:originals]
     rest = pool[originals:]
     hard = hard_negatives(chosen, rest)
@@ -217,7 +276,7 @@ def build_real_set(
         when = start + timedelta(days=n % 10, minutes=rng.randint(0, 600))
         day_of[r.report_id] = when
         items.append(_item(r, r.report_id, "original", r.site, r.title, r.text, when, None))
-        items += _copies(r, when, rng, spinner)
+        items += _copies(r, when, rng, spinner, credits)
     by_id = {r.report_id: r for r in rest}
     for rid, partner in hard.items():
         when = day_of[partner] + timedelta(minutes=rng.randint(-240, 240))
@@ -230,7 +289,9 @@ def build_real_set(
     return items
 
 
-def _copies(r: Report, when: datetime, rng: random.Random, spinner: WordNetSpinner) -> list[Item]:
+def _copies(
+    r: Report, when: datetime, rng: random.Random, spinner: Spinner, credits: Sequence[str]
+) -> list[Item]:
     """The syndicated and spun copies of one original."""
     outlets = [s.domain for s in SITES]
     farms = [s.domain for s in FARM_SITES]
@@ -239,7 +300,7 @@ def _copies(r: Report, when: datetime, rng: random.Random, spinner: WordNetSpinn
         later = when + timedelta(minutes=rng.randint(20, 60 * 20))
         if kind == "syndicated":
             site = rng.choice(outlets)
-            title, text = syndicated(r, site, rng)
+            title, text = syndicated(r, site, rng, credits)
         else:
             site = rng.choice(farms)
             rate = SPIN_KINDS.get(kind, 0.20)
@@ -275,13 +336,18 @@ def _item(
 MIRRORS = {
     "bbc": Path("/work/.mirror/dejanbatanjac+bbc-article-classify-bert/repo"),
     "aeb": Path("/work/.mirror/scrapinghub+article-extraction-benchmark/repo"),
+    "factru": Path("/work/.mirror/dialogue-evaluation+factRuEval-2016/repo"),
 }
 
 
-def unpack(bbc_repo: Path, aeb_repo: Path, root: Path = DATA_DIR) -> None:
-    """Copy the BBC folder and the benchmark's ground truth out of their git repositories."""
+def unpack(bbc_repo: Path, aeb_repo: Path, factru_repo: Path, root: Path = DATA_DIR) -> None:
+    """Copy the BBC folder, the benchmark's ground truth and factRuEval's texts out of their
+    git repositories."""
     root.mkdir(parents=True, exist_ok=True)
     _git_extract(bbc_repo, "bbc", root)
+    (root / "factru").mkdir(exist_ok=True)
+    for part in ("devset", "testset"):
+        _git_extract(factru_repo, part, root / "factru")
     (root / "aeb").mkdir(exist_ok=True)
     truth = _git_show(aeb_repo, "ground-truth.json")
     (root / "aeb" / "ground-truth.json").write_bytes(truth)
@@ -321,10 +387,11 @@ def main() -> None:
     parser.add_argument("--unpack", action="store_true")
     parser.add_argument("--bbc-repo", type=Path, default=MIRRORS["bbc"])
     parser.add_argument("--aeb-repo", type=Path, default=MIRRORS["aeb"])
+    parser.add_argument("--factru-repo", type=Path, default=MIRRORS["factru"])
     parser.add_argument("--split", choices=sorted(SPLITS), default="dev")
     args = parser.parse_args()
     if args.unpack:
-        unpack(args.bbc_repo, args.aeb_repo)
+        unpack(args.bbc_repo, args.aeb_repo, args.factru_repo)
         for split in SPLITS:
             print(f"{split}: {len(load_reports(split))} reports")
         return

@@ -38,7 +38,7 @@ _KEEP = frozenset(
         *("shall", "should", "not", "no", "to", "of", "and", "or", "but"),
     )
 )
-_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘«(]?[A-ZА-ЯЁ0-9])")
 
 
 class WordNetMissing(RuntimeError):
@@ -123,7 +123,7 @@ def load_thesaurus(folder: Path | None = None) -> Thesaurus:
     return Thesaurus({k: tuple(v) for k, v in synonyms.items() if v}, exceptions, min(longest, 3))
 
 
-def _cased(replacement: str, original: str) -> str:
+def cased(replacement: str, original: str) -> str:
     """The replacement in the original's case pattern (capitalised or upper-case first word)."""
     if original.isupper() and len(original) > 1:
         return replacement.upper()
@@ -182,7 +182,7 @@ class WordNetSpinner:
         for first, n, options in chosen:
             start, end = matches[first].start(), matches[first + n - 1].end()
             out.append(text[pos:start])
-            out.append(_cased(rng.choice(options), text[start:end]))
+            out.append(cased(rng.choice(options), text[start:end]))
             pos = end
         out.append(text[pos:])
         return SpinResult("".join(out), used / words if words else 0.0)
