@@ -23,8 +23,9 @@ words, plus a 20% spin with reordered sentences (bench/wordnet_spinner.py; Russi
 through bench/ru_spinner.py, which inflects its synonyms, and get Russian credit lines).
 Every other report of the split is a negative; the **same_event** negatives are those that
 share the most names and numbers with a chosen original (in the BBC set: other reports on the
-same company, trial, election or match), dated the same day. Reports that are themselves near-duplicates in the
-corpus (the BBC set has some) are dropped first, so no negative is secretly a copy.
+same company, trial, election or match), dated the same day. Reports that are themselves
+near-duplicates in the corpus (the BBC set has some) are dropped first, so no negative is
+secretly a copy.
 
 The splits keep tuning and reporting apart: `dev` is the aeb articles with BBC's sport, tech
 and entertainment sections; `test` is BBC's business and politics sections. For Russian,
