@@ -17,6 +17,8 @@ from extractors.stories import (
     StoryInput,
     StoryParams,
     assign_stories,
+    fingerprint,
+    lsh_buckets,
 )
 from newswatch.settings import StorySettings
 from warehouse.reads import StoryAssignment
@@ -113,7 +115,9 @@ def _cache(wh: Warehouse) -> LRUCache[str, Fingerprint]:
 
 def reindex(wh: Warehouse, settings: StorySettings) -> int:
     """Index articles stored before story detection existed (oldest first) and give them their
-    stories; return how many. Safe to interrupt: each chunk commits on its own."""
+    stories, and add the buckets of newer signals to articles indexed before them; return how
+    many articles were indexed. Safe to interrupt: each chunk commits on its own."""
+    rebucket(wh, settings)
     total = 0
     params = story_params(settings)
     while True:
@@ -137,6 +141,27 @@ def reindex(wh: Warehouse, settings: StorySettings) -> int:
         )
         total += len(rows)
         log.info("stories: re-indexed %d stored articles", total)
+
+
+def rebucket(wh: Warehouse, settings: StorySettings) -> int:
+    """Add the LSH buckets an older version did not compute (the function-word signal) to
+    indexed articles still inside the story window; return how many got them. Articles older
+    than the window are never candidates again, so they only leave the queue."""
+    params = story_params(settings)
+    since = utcnow().date() - timedelta(days=settings.window_days)
+    total = 0
+    while rows := wh.rebucket_pending(_REINDEX_CHUNK):
+        buckets = [
+            (b, key, day)
+            for key, title, text, day in rows
+            if day is not None and day >= since
+            for b in lsh_buckets(fingerprint(title, text), params)
+        ]
+        wh.add_missing_buckets(buckets, [r[0] for r in rows])
+        total += sum(1 for r in rows if r[3] is not None and r[3] >= since)
+    if total:
+        log.info("stories: added newer signals' buckets to %d indexed articles", total)
+    return total
 
 
 class _Unindexed(WarehouseLookup):

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import duckdb
+import numpy as np
 
 from common.sitelines import LineStats
 from common.stories import StoryMerge
 from warehouse.records import entity_id
 from warehouse.sql import QUERIES, named_rows
+from warehouse.staging import staged
 
 
 class StoryAssignment(NamedTuple):
@@ -88,6 +90,23 @@ class Reads:
     def unindexed_articles(self, limit: int) -> list[tuple[str, str | None, str]]:
         """Articles stored before story detection existed, oldest first: key, title, text."""
         return self.conn.execute(QUERIES["unindexed_articles"], [limit]).fetchall()
+
+    def rebucket_pending(self, limit: int) -> list[tuple[str, str | None, str, date | None]]:
+        """Indexed articles queued for newer LSH buckets: key, title, text, index day."""
+        return self.conn.execute(QUERIES["rebucket_pending"], [limit]).fetchall()
+
+    def add_missing_buckets(
+        self, buckets: Sequence[tuple[int, str, date]], done: Sequence[str]
+    ) -> None:
+        """Index the (bucket, article key, day) pairs not indexed yet and take the articles off
+        the queue: one transaction, so an interrupted pass redoes only its last chunk."""
+        with self.transaction() as conn:
+            if buckets:
+                names = ("bucket", "article_key", "day")
+                dtypes = {"bucket": np.int64, "day": "datetime64[s]"}
+                with staged(conn, "staged_rebuckets", names, buckets, dtypes):
+                    conn.execute(QUERIES["insert_missing_buckets"])
+            conn.execute(QUERIES["rebucket_done"], [list(done)])
 
     def assign_stories(
         self,

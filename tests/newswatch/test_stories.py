@@ -6,16 +6,18 @@ Real DuckDB files, a real local HTTP server and the real spaCy model throughout.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 import yaml
 
 from extractors.entities import EntityExtractor, Mention
-from extractors.stories import StoryInput
+from extractors.stories import FUNCTION_WORDS, StoryInput, fingerprint, lsh_buckets
 from newswatch import stories
 from newswatch.pipeline import run_once
 from newswatch.settings import FeedSource, FetchSettings, StorySettings, load_settings
@@ -156,3 +158,54 @@ def test_exact_copy_under_another_url_skips_ner_and_takes_the_entities(local_ser
         ).fetchall()
         assert len(per_article) == 2 and per_article[0][1] == per_article[1][1]
         assert len(per_article[0][1]) > 5
+
+
+def test_articles_indexed_before_the_function_word_signal_get_its_buckets_once(tmp_path):
+    # A heavy spin is found only by the function-word signal (every content word garbled,
+    # function words kept). In a warehouse indexed before that signal existed, the stored original lacks its
+    # function-word buckets, so the spin is missed until the next run adds them.
+    original = sample_articles()[2]
+    body = text(original)
+    spun = " ".join(
+        w if w.casefold().strip('.,"“”') in FUNCTION_WORDS else w[::-1] for w in body.split(" ")
+    )
+    params = stories.story_params(WIDE)
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        [d] = stories.decide(wh, [StoryInput("orig", original["title"], body)], WIDE)
+        wh.load(LoadBatch("r1", articles=[record(original, "orig", story_buckets=d.buckets)]))
+        wh.conn.execute("UPDATE articles SET text_hash = ?", [d.text_hash])
+        fp = fingerprint(original["title"], body)
+        older = set(lsh_buckets(dataclasses.replace(fp, function=np.array([])), params))
+        newer = [b for b in d.buckets if b not in older]
+        assert newer  # the function-word buckets
+        wh.conn.execute("DELETE FROM story_index WHERE bucket IN (SELECT unnest(?))", [newer])
+        wh.conn.execute("INSERT INTO story_rebucket VALUES ('orig')")
+        day = wh.conn.execute("SELECT min(day) FROM story_index").fetchone()[0]
+
+        [missed] = stories.decide(wh, [StoryInput("spun", None, spun)], WIDE)
+        assert missed.story_key == "spun"
+        assert stories.reindex(wh, WIDE) == 0  # nothing unindexed; the queue is emptied
+        [found] = stories.decide(wh, [StoryInput("spun", None, spun)], WIDE)
+        assert found.story_key == "orig" and found.kind == "rewrite"
+        # Added once, on the day the article was first indexed, so the window still ages it.
+        rows = wh.conn.execute(
+            "SELECT count(*), count(DISTINCT bucket), min(day), max(day) FROM story_index"
+        ).fetchone()
+        assert rows == (len(set(d.buckets)), len(set(d.buckets)), day, day)
+        assert stories.rebucket(wh, WIDE) == 0
+        assert wh.conn.execute("SELECT count(*) FROM story_rebucket").fetchone() == (0,)
+
+
+def test_queued_articles_outside_the_window_leave_the_queue_without_new_buckets(tmp_path):
+    original = sample_articles()[2]
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        [d] = stories.decide(wh, [StoryInput("orig", original["title"], text(original))], WIDE)
+        wh.load(LoadBatch("r1", articles=[record(original, "orig", story_buckets=d.buckets)]))
+        wh.conn.execute("UPDATE articles SET text_hash = ?", [d.text_hash])
+        wh.conn.execute("UPDATE story_index SET day = DATE '2000-01-01'")
+        wh.conn.execute("DELETE FROM story_index WHERE bucket = ?", [d.buckets[-1]])
+        wh.conn.execute("INSERT INTO story_rebucket VALUES ('orig')")
+        assert stories.rebucket(wh, StorySettings(window_days=1)) == 0
+        assert wh.conn.execute("SELECT count(*) FROM story_rebucket").fetchone() == (0,)
+        left = wh.conn.execute("SELECT count(*) FROM story_index").fetchone()[0]
+        assert left == len(set(d.buckets)) - 1

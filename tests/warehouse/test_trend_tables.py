@@ -183,6 +183,8 @@ def test_migration_fills_the_trend_tables_of_an_older_warehouse(tmp_path):
             "DROP TABLE story_merges;"
             "ALTER TABLE site_lines DROP COLUMN stories;"
             "ALTER TABLE site_lines DROP COLUMN marks;"
+            # and before migration 010 (buckets of newer signals)
+            "DROP TABLE story_rebucket;"
             "DELETE FROM schema_version WHERE version >= 7"
         )
     with Warehouse(path) as wh:

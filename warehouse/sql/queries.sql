@@ -144,6 +144,27 @@ SELECT article_key, title, text FROM articles WHERE text_hash IS NULL
 ORDER BY coalesce(least(published, fetched_at), fetched_at), article_key
 LIMIT ?;
 
+-- name: rebucket_pending
+-- Indexed articles queued for the buckets of a newer signal (migration 010): key, title, text
+-- and the day their buckets were indexed (NULL when they have none).
+SELECT r.article_key, a.title, a.text,
+       (SELECT min(i.day) FROM story_index i WHERE i.article_key = r.article_key)
+FROM story_rebucket r JOIN articles a USING (article_key)
+ORDER BY r.article_key
+LIMIT ?;
+
+-- name: insert_missing_buckets
+-- From the relation `staged_rebuckets` (bucket, article_key, day): the pairs not indexed yet,
+-- on the day the article was first indexed, so the story window still ages them out.
+INSERT INTO story_index (bucket, article_key, day)
+SELECT DISTINCT s.bucket, s.article_key, s.day::DATE FROM staged_rebuckets s
+WHERE NOT EXISTS (
+    SELECT 1 FROM story_index i WHERE i.bucket = s.bucket AND i.article_key = s.article_key
+);
+
+-- name: rebucket_done
+DELETE FROM story_rebucket WHERE article_key IN (SELECT unnest(?::VARCHAR[]));
+
 -- name: set_article_story
 UPDATE articles SET story_key = ?, text_hash = ?, copy_of = ?, copy_kind = ?, copy_score = ?
 WHERE article_key = ?;
