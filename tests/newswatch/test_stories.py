@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from extractors.entities import EntityExtractor, Mention
-from extractors.stories import FUNCTION_WORDS, StoryInput, fingerprint, lsh_buckets
+from extractors.stories import FUNCTION_WORDS, StoryDecision, StoryInput, fingerprint, lsh_buckets
 from newswatch import stories
 from newswatch.pipeline import run_once
 from newswatch.settings import FeedSource, FetchSettings, StorySettings, load_settings
@@ -81,9 +81,7 @@ def test_articles_stored_before_stories_are_indexed_once(tmp_path):
 def test_a_new_copy_finds_a_stored_original_only_within_the_window(tmp_path):
     original = sample_articles()[2]
     with Warehouse(tmp_path / "w.duckdb") as wh:
-        [d] = stories.decide(wh, [StoryInput("orig", original["title"], text(original))], WIDE)
-        wh.load(LoadBatch("r1", articles=[record(original, "orig", story_buckets=d.buckets)]))
-        wh.conn.execute("UPDATE articles SET text_hash = ?", [d.text_hash])
+        store_indexed(wh, original, "orig")
         spun = sample_articles()[8]
         new = StoryInput("spun", spun["title"], text(spun))
         [found] = stories.decide(wh, [new], WIDE)
@@ -95,6 +93,14 @@ def test_a_new_copy_finds_a_stored_original_only_within_the_window(tmp_path):
 
 
 WIDE = StorySettings(window_days=100_000)
+
+
+def store_indexed(wh: Warehouse, a: dict, key: str) -> StoryDecision:
+    """Store an article as a run does: decided, loaded with its buckets, text hash set."""
+    [d] = stories.decide(wh, [StoryInput(key, a["title"], text(a))], WIDE)
+    wh.load(LoadBatch("r1", articles=[record(a, key, story_buckets=d.buckets)]))
+    wh.conn.execute("UPDATE articles SET text_hash = ? WHERE article_key = ?", [d.text_hash, key])
+    return d
 
 
 def text(a: dict) -> str:
@@ -162,8 +168,8 @@ def test_exact_copy_under_another_url_skips_ner_and_takes_the_entities(local_ser
 
 def test_articles_indexed_before_the_function_word_signal_get_its_buckets_once(tmp_path):
     # A heavy spin is found only by the function-word signal (every content word garbled,
-    # function words kept). In a warehouse indexed before that signal existed, the stored original lacks its
-    # function-word buckets, so the spin is missed until the next run adds them.
+    # function words kept). In a warehouse indexed before that signal existed, the stored
+    # original lacks its function-word buckets, so the spin is missed until a run adds them.
     original = sample_articles()[2]
     body = text(original)
     spun = " ".join(
@@ -171,9 +177,7 @@ def test_articles_indexed_before_the_function_word_signal_get_its_buckets_once(t
     )
     params = stories.story_params(WIDE)
     with Warehouse(tmp_path / "w.duckdb") as wh:
-        [d] = stories.decide(wh, [StoryInput("orig", original["title"], body)], WIDE)
-        wh.load(LoadBatch("r1", articles=[record(original, "orig", story_buckets=d.buckets)]))
-        wh.conn.execute("UPDATE articles SET text_hash = ?", [d.text_hash])
+        d = store_indexed(wh, original, "orig")
         fp = fingerprint(original["title"], body)
         older = set(lsh_buckets(dataclasses.replace(fp, function=np.array([])), params))
         newer = [b for b in d.buckets if b not in older]
@@ -199,9 +203,7 @@ def test_articles_indexed_before_the_function_word_signal_get_its_buckets_once(t
 def test_queued_articles_outside_the_window_leave_the_queue_without_new_buckets(tmp_path):
     original = sample_articles()[2]
     with Warehouse(tmp_path / "w.duckdb") as wh:
-        [d] = stories.decide(wh, [StoryInput("orig", original["title"], text(original))], WIDE)
-        wh.load(LoadBatch("r1", articles=[record(original, "orig", story_buckets=d.buckets)]))
-        wh.conn.execute("UPDATE articles SET text_hash = ?", [d.text_hash])
+        d = store_indexed(wh, original, "orig")
         wh.conn.execute("UPDATE story_index SET day = DATE '2000-01-01'")
         wh.conn.execute("DELETE FROM story_index WHERE bucket = ?", [d.buckets[-1]])
         wh.conn.execute("INSERT INTO story_rebucket VALUES ('orig')")
