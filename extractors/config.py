@@ -195,4 +195,20 @@ class ArchiveSource(ConfigSpec):
     enabled: bool = True
 
 
-Source = Annotated[FeedSource | ArchiveSource, Field(discriminator="kind")]
+class WarcSource(ConfigSpec):
+    """Web-archive files (WARC, WARC.gz or WACZ) read by a backfill, never polled: a path, a
+    glob or a list of them."""
+
+    kind: Literal["warc"]
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    path: list[str] = Field(min_length=1)
+    enabled: bool = True
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        """A single path or glob is a list of one."""
+        return [value] if isinstance(value, str | Path) else value
+
+
+Source = Annotated[FeedSource | ArchiveSource | WarcSource, Field(discriminator="kind")]

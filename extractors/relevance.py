@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -146,6 +146,42 @@ def _positives(node: _Node, negated: bool = False) -> Iterator[_Term]:
     else:
         for child in node.children:
             yield from _positives(child, negated)
+
+
+_RAW_ENCODINGS = ("utf-8", "cp1251", "koi8-r")
+
+
+def _raw_needles(term: _Term) -> tuple[bytes, ...]:
+    """Byte strings one of which any text matching the term contains. A Cyrillic word drops
+    its first letter (its case is unknown: bytes only lower-case ASCII) and its last three
+    (inflection), so "казахстане" and "Казахстан" both hold "азахст"; the stem is looked for
+    in capitals too."""
+    # The longest run of letters: a hyphen or apostrophe may be another character on the page.
+    needle = max(re.findall(r"\w+", term.needle) or [term.needle], key=len)
+    if _CYRILLIC_WORD.search(needle):
+        stem = needle[1 : max(len(needle) - 3, 4)]
+        out = set()
+        for form in (stem, stem.upper()):  # "ОДКБ" is written in capitals
+            for encoding in _RAW_ENCODINGS:
+                try:
+                    out.add(form.encode(encoding))
+                except UnicodeEncodeError:
+                    out.add(form.encode("utf-8"))
+        return tuple(sorted(out))
+    return (needle.encode("utf-8"),)
+
+
+def _raw_test(node: _Node) -> Callable[[bytes], bool]:
+    """The raw-bytes test of a query node (see TopicQuery.raw_filter)."""
+    if isinstance(node, _Term):
+        needles = _raw_needles(node)
+        return lambda raw: any(n in raw for n in needles)
+    if isinstance(node, _Not):
+        return lambda raw: True
+    tests = [_raw_test(child) for child in node.children]
+    if node.op == "AND":
+        return lambda raw: all(t(raw) for t in tests)
+    return lambda raw: any(t(raw) for t in tests)
 
 
 def _show(node: _Node) -> str:
@@ -294,6 +330,14 @@ class TopicQuery:
         if not _eval(self._root, norm, seen):
             return QueryMatch(False, ())
         return QueryMatch(True, tuple(t.key for t in self._positives if _eval(t, norm, seen)))
+
+    def raw_filter(self) -> Callable[[bytes], bool]:
+        """A cheap test on a page's raw bytes (ASCII lower-cased) that never rejects a page the
+        query could match: each term becomes literal needles in UTF-8, Windows-1251 and KOI8-R;
+        a NOT counts as true, since the page may carry the word outside its article."""
+        if self._root is None:
+            return lambda raw: True
+        return _raw_test(self._root)
 
     def __str__(self) -> str:
         return "" if self._root is None else _show(self._root)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from common.sitelines import LineStats
@@ -23,12 +23,15 @@ from newswatch.linking import link_entities, linker, pinned_names, topic_aliases
 from newswatch.polling import NewItem, PollResult
 from newswatch.settings import Settings, Source
 from newswatch.steps import (
+    Cleaned,
     Matched,
+    Page,
     clean_pages,
     entity_extractor,
     extract_mentions,
     iter_pages,
     match_topics,
+    outcome_of,
     story_inputs,
     to_records,
 )
@@ -116,8 +119,29 @@ def process_batch(
     """Fetch, clean and match one batch, cleaning each page as it arrives (the CPU works while
     the rest download), and fingerprint what is on topic: the costly part of story detection,
     done here because batches run in parallel while story decisions run one at a time."""
-    pages = iter_pages(items, dict(sources), fetcher)
+    return process_pages(iter_pages(items, dict(sources), fetcher), settings, stored_line_counts)
+
+
+def process_pages(
+    pages: Iterable[Page],
+    settings: Settings,
+    stored_line_counts: Callable[[str, list[str]], dict[str, LineStats]],
+    admit: Callable[[Cleaned], str | None] | None = None,
+) -> Processed:
+    """Clean and match pages already in hand (fetched, or read from an archive) and
+    fingerprint what is on topic. `admit` may turn a clean article away with a reason (a
+    backfill's date window), recorded as its outcome."""
     cleaned, clean_result = clean_pages(pages, settings, stored_line_counts)
+    turned_away: list[ItemOutcome] = []
+    if admit is not None:
+        kept = []
+        for c in cleaned:
+            reason = admit(c)
+            if reason is None:
+                kept.append(c)
+            else:
+                turned_away.append(outcome_of(c.item, "offtopic", reason))
+        cleaned = kept
     matched, match_result = match_topics(cleaned, settings)
     inputs = story_inputs(matched)
     if settings.stories.enabled:
@@ -126,7 +150,7 @@ def process_batch(
     return Processed(
         matched,
         inputs,
-        clean_result.outcomes + match_result.outcomes,
+        clean_result.outcomes + turned_away + match_result.outcomes,
         clean_result.errors,
         clean_result.fetched,
     )

@@ -64,7 +64,7 @@ def run_once(
     started = time.monotonic()
     summary = RunSummary(run_id=f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}")
     sources = {
-        s.name: s for s in settings.sources if s.enabled and (only is None or s.name in only)
+        s.name: s for s in settings.polled_sources if s.enabled and (only is None or s.name in only)
     }
     report = progress or (lambda stage, done, total: None)
     with Warehouse(settings.db_path) as wh, Fetcher(settings.fetch) as fetcher:

@@ -20,7 +20,7 @@ from common.retry import OUTAGE_JITTER, backoff
 from extractors.feeds import parse_feed
 from extractors.fetch import Fetcher, FetchResult
 from extractors.urls import url_key
-from newswatch.settings import ArchiveSource, FeedSource, PollSettings, Source
+from newswatch.settings import ArchiveSource, FeedSource, PollSettings, Source, WarcSource
 from warehouse.records import ErrorRecord, SourcePoll, SourceState
 
 log = logging.getLogger("newswatch.polling")
@@ -101,6 +101,8 @@ def skipped_poll(source: Source, now: datetime) -> PollResult:
     """The record of a source left alone because it is not due: no request is made."""
     if isinstance(source, ArchiveSource):
         base = SourcePoll(source.name, "archive", str(source.path), ok=True)
+    elif isinstance(source, WarcSource):
+        raise ValueError(f"{source.name}: WARC files are backfilled, never polled")
     else:
         base = SourcePoll(source.name, "feed", source.url, ok=True)
     return PollResult(replace(base, skipped=True, polled_at=now))
@@ -398,6 +400,8 @@ def poll_source(
     """Poll any kind of source."""
     if isinstance(source, ArchiveSource):
         return poll_archive(source, state, now)
+    if isinstance(source, WarcSource):
+        raise ValueError(f"{source.name}: WARC files are backfilled, never polled")
     return poll_feed(source, state, fetcher, cfg, now)
 
 

@@ -49,6 +49,7 @@ from extractors.config import (
     NlpSettings,
     Source,
     StorySettings,
+    WarcSource,
 )
 from warehouse.config import AnalystSettings
 
@@ -79,6 +80,7 @@ __all__ = [
     "StorySettings",
     "StreamSettings",
     "Topic",
+    "WarcSource",
     "WebhookChannel",
     "load_settings",
 ]
@@ -186,6 +188,11 @@ class Settings(BaseSettings):
     stories: StorySettings = StorySettings()
     stream: StreamSettings = StreamSettings()
     analyst: AnalystSettings = AnalystSettings()
+
+    @property
+    def polled_sources(self) -> list[Source]:
+        """The sources a run polls: feeds and archive folders (WARC files are backfilled)."""
+        return [s for s in self.sources if s.kind != "warc"]
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -313,12 +320,20 @@ def _format_errors(origin: str, exc: ValidationError, prefix: tuple[str | int, .
 
 
 def _resolve_paths(data: dict[str, Any], base_dir: Path) -> None:
-    """Make archive paths in a config file relative to that file's folder."""
+    """Make archive and WARC paths (and globs) in a config file relative to its folder."""
     for source in data.get("sources") or []:
         if isinstance(source, dict) and source.get("kind") == "archive" and source.get("path"):
             path = Path(str(source["path"]))
             if not path.is_absolute():
                 source["path"] = str((base_dir / path).resolve())
+        elif isinstance(source, dict) and source.get("kind") == "warc" and source.get("path"):
+            raw = source["path"]
+            paths = [raw] if isinstance(raw, str) else raw
+            if isinstance(paths, list):
+                source["path"] = [
+                    p if not isinstance(p, str) or Path(p).is_absolute() else str(base_dir / p)
+                    for p in paths
+                ]
 
 
 def load_settings(

@@ -106,7 +106,7 @@ def prepare(
 ) -> list[str]:
     """Record the run's start, snapshot source states and which sources are due (all with
     `force`); return every enabled source name: `poll` records a source not due as skipped."""
-    names = [s.name for s in settings.sources if s.enabled]
+    names = [s.name for s in settings.polled_sources if s.enabled]
     now = now or utcnow()
     with Warehouse(settings.db_path) as wh:
         wh.start_run(run_id)
@@ -155,7 +155,7 @@ def select(
     if window.bounded:
         for p in polls:
             p.items = [i for i in p.items if window.admits(i.published)]
-    enabled = {s.name for s in settings.sources if s.enabled}
+    enabled = {s.name for s in settings.polled_sources if s.enabled}
     with Warehouse(settings.db_path) as wh:
         items = steps.items_to_process(wh, settings, polls, enabled)
         # Batch workers may not open the file, so the template-line counts they need are read

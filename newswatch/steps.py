@@ -125,7 +125,7 @@ def iter_pages(
             )
 
 
-def _outcome(
+def outcome_of(
     item: NewItem, status: str, reason: str | None = None, article_key: str | None = None
 ) -> ItemOutcome:
     """The warehouse outcome of an item."""
@@ -152,7 +152,7 @@ def clean_pages(
     for page in pages:
         result.fetched += page.html is not None
         if page.html is None:
-            result.outcomes.append(_outcome(page.item, "failed", page.error))
+            result.outcomes.append(outcome_of(page.item, "failed", page.error))
             result.errors.append(
                 _error(
                     page.item, "fetch", page.error or "no body", page.status_code, page.retryable
@@ -163,7 +163,7 @@ def clean_pages(
         if outcome.article is None:
             reason = outcome.reason or "no article"
             status = "blocked" if reason.startswith(BLOCKED_PREFIX) else "rejected"
-            result.outcomes.append(_outcome(page.item, status, reason))
+            result.outcomes.append(outcome_of(page.item, status, reason))
             result.errors.append(_error(page.item, "clean", reason, retryable=status == "blocked"))
             continue
         max_chars = settings.clean.repeated_line_max_chars
@@ -192,7 +192,7 @@ def clean_pages(
         text = drop_lines(c.article.text, dropped)
         if len(text) < cfg.min_chars:
             reason = f"too short: {len(text)} characters after dropping site template lines"
-            result.outcomes.append(_outcome(c.item, "rejected", reason))
+            result.outcomes.append(outcome_of(c.item, "rejected", reason))
             result.errors.append(_error(c.item, "clean", reason))
             continue
         kept.append(
@@ -220,7 +220,7 @@ def match_topics(
         if hits:
             matched.append(Matched(c, hits))
         else:
-            result.outcomes.append(_outcome(c.item, "offtopic"))
+            result.outcomes.append(outcome_of(c.item, "offtopic"))
     return matched, result
 
 
@@ -320,7 +320,7 @@ def to_records(
                 **_story_fields(story),
             )
         )
-        outcomes.append(_outcome(c.item, "stored", article_key=key))
+        outcomes.append(outcome_of(c.item, "stored", article_key=key))
     return records, outcomes
 
 

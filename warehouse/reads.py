@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
@@ -18,6 +19,15 @@ from common.stories import StoryMerge
 from warehouse.records import entity_id
 from warehouse.sql import QUERIES, named_rows
 from warehouse.staging import staged
+
+
+class WarcProgress(NamedTuple):
+    """Where a backfill of one archive file stands."""
+
+    next_offset: int  # the first record not yet loaded starts here
+    status: str  # running | done | failed
+    counts: dict[str, int]  # records by what the scan did with them
+    stored: int  # articles stored from the file
 
 
 class StoryAssignment(NamedTuple):
@@ -172,3 +182,44 @@ class Reads:
     def unlinked_cyrillic(self, labels: Sequence[str]) -> list[tuple[str, str]]:
         """Entities of these labels still named in Cyrillic only."""
         return self.conn.execute(QUERIES["unlinked_cyrillic"], [list(labels)]).fetchall()
+
+    def warc_progress(self, path: str, window_key: str) -> WarcProgress | None:
+        """How far a backfill of one archive file (for one date window) got, if it started."""
+        row = self.conn.execute(QUERIES["warc_progress"], [path, window_key]).fetchone()
+        if row is None:
+            return None
+        return WarcProgress(int(row[0]), str(row[1]), json.loads(row[2]), int(row[3]))
+
+    def save_warc_progress(
+        self,
+        path: str,
+        window_key: str,
+        source: str,
+        size: int,
+        progress: WarcProgress,
+        now: datetime,
+        error: str | None = None,
+    ) -> None:
+        """Record where a backfill of one file stands (after the records before it loaded)."""
+        self.conn.execute(
+            QUERIES["save_warc_progress"],
+            [
+                path,
+                window_key,
+                source,
+                size,
+                progress.next_offset,
+                progress.status,
+                json.dumps(progress.counts, sort_keys=True),
+                progress.stored,
+                error,
+                now,
+            ],
+        )
+
+    def warc_files(self) -> list[dict[str, Any]]:
+        """Every backfilled archive file with its progress, newest activity first."""
+        rows = named_rows(self.conn, "warc_files")
+        for r in rows:
+            r["counts"] = json.loads(r["counts"])
+        return rows

@@ -688,3 +688,24 @@ WHERE article_key IN (SELECT unnest(?::VARCHAR[])) AND story_key = article_key;
 -- The surviving story of each of these keys that was merged away.
 SELECT merged_key, into_key FROM story_merges
 WHERE merged_key IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: warc_progress
+-- (path, window_key): next_offset, status, counts, stored.
+SELECT next_offset, status, counts, stored FROM warc_files WHERE path = ? AND window_key = ?;
+
+-- name: save_warc_progress
+-- (path, window_key, source, size, next_offset, status, counts, stored, error, now).
+INSERT INTO warc_files
+    (path, window_key, source, size, next_offset, status, counts, stored, error,
+     started_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?10)
+ON CONFLICT (path, window_key) DO UPDATE SET
+    source = excluded.source, size = excluded.size, next_offset = excluded.next_offset,
+    status = excluded.status, counts = excluded.counts, stored = excluded.stored,
+    error = excluded.error, updated_at = excluded.updated_at;
+
+-- name: warc_files
+-- Every backfilled file, newest activity first.
+SELECT path, window_key, source, size, next_offset, status, counts, stored, error,
+       started_at, updated_at
+FROM warc_files ORDER BY updated_at DESC, path;

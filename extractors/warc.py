@@ -1,0 +1,231 @@
+"""Pages out of web archives: WARC files (plain or gzip, as Common Crawl, Browsertrix, pywb
+and `wget --warc-file` write them) and WACZ packages, read with FastWARC.
+
+`scan` streams one WARC from a byte offset and sorts every record: HTML responses that the
+caller's selection keeps come out as `ArchivedPage`s with their target URI, WARC-Date, HTTP
+status and Content-Type; everything else is only counted (revisits, non-HTML, truncated,
+errors, out of window, off topic). Records are never held beyond the one being looked at, and
+every yielded page says where the next record starts, so a scan can be resumed there.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Records larger than this are counted as too large, never read (a hostile or broken archive).
+MAX_PAYLOAD = 8 * 1024 * 1024
+# A WACZ page index: which of its responses are pages a person (or crawler seed) visited.
+_WACZ_PAGES = ("pages/pages.jsonl", "pages/extraPages.jsonl")
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """One selected HTML response of an archive."""
+
+    uri: str
+    warc_date: datetime | None  # naive UTC: when it was crawled
+    status: int | None
+    content_type: str | None  # the HTTP header, charset included
+    body: bytes
+    offset: int  # where its record starts in the (compressed) file
+    next_offset: int  # where the next record starts: resume here once this page is loaded
+
+
+@dataclass
+class ScanCounts:
+    """What a scan saw, by what it did with each record."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, what: str, n: int = 1) -> None:
+        """Count n records as `what`."""
+        self.counts[what] += n
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which HTML responses to yield: crawled since a time, raw bytes passing a test, URIs
+    in a page index (WACZ)."""
+
+    crawled_since: datetime | None = None  # naive UTC; a page crawled earlier is older news
+    raw_test: Callable[[bytes], bool] | None = None
+    uris: frozenset[str] | None = None
+
+
+def _naive_utc(value: datetime | None) -> datetime | None:
+    """A timestamp as naive UTC (the warehouse's convention)."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _is_html(content_type: str | None) -> bool:
+    """Whether an HTTP Content-Type names an HTML page (a missing one may be HTML too)."""
+    if not content_type:
+        return True
+    return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
+
+
+def scan(
+    stream: IO[bytes],
+    counts: ScanCounts,
+    selection: Selection = Selection(),
+    start: int = 0,
+    on_progress: Callable[[], None] | None = None,
+    every: int = 1000,
+) -> Iterator[ArchivedPage]:
+    """The selected HTML pages of one WARC stream, from byte offset `start` (a record start);
+    every record is counted in `counts`, and `on_progress` is called every `every` records.
+    A stream that ends inside a record, or a record that cannot be parsed, ends the scan
+    with an "unreadable" count: what came before stands."""
+    stream.seek(start)
+    wanted = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.resource
+    records = ArchiveIterator(stream, record_types=wanted, parse_http=True)
+    pending: ArchivedPage | None = None
+    try:
+        for record in records:
+            pos = int(record.stream_pos)  # absolute, even after a seek
+            if pending is not None:
+                yield _with_next(pending, pos)
+                pending = None
+            counts.add("records")
+            pending = _select(record, pos, counts, selection)
+            if on_progress is not None and counts.counts["records"] % every == 0:
+                on_progress()
+    except OSError:
+        counts.add("unreadable")
+    if pending is not None:
+        yield _with_next(pending, _end(stream))
+
+
+def _end(stream: IO[bytes]) -> int:
+    """The stream's length: where reading would resume after its last record."""
+    here = stream.tell()
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(here)
+    return size
+
+
+def _with_next(page: ArchivedPage, next_offset: int) -> ArchivedPage:
+    """The page with where its following record starts."""
+    return ArchivedPage(
+        page.uri,
+        page.warc_date,
+        page.status,
+        page.content_type,
+        page.body,
+        page.offset,
+        next_offset,
+    )
+
+
+def _select(
+    record: object, pos: int, counts: ScanCounts, selection: Selection
+) -> ArchivedPage | None:
+    """The record as a page if the selection keeps it, else None (counted either way)."""
+    rec = record  # fastwarc.warc.WarcRecord (untyped extension class)
+    kind = rec.record_type  # type: ignore[attr-defined]
+    if kind == WarcRecordType.revisit:
+        counts.add("revisit")
+        return None
+    headers = rec.headers  # type: ignore[attr-defined]
+    if headers.get("WARC-Truncated"):
+        counts.add("truncated")
+        return None
+    if not rec.is_http:  # type: ignore[attr-defined]
+        counts.add("not_http")
+        return None
+    http = rec.http_headers  # type: ignore[attr-defined]
+    content_type = http.get("Content-Type") if http is not None else None
+    if not _is_html(content_type):
+        counts.add("not_html")
+        return None
+    status = http.status_code if http is not None else None
+    if status is not None and not 200 <= status < 300:
+        counts.add("not_ok")
+        return None
+    uri = headers.get("WARC-Target-URI") or ""
+    if selection.uris is not None and uri not in selection.uris:
+        counts.add("not_a_page")
+        return None
+    when = _naive_utc(rec.record_date)  # type: ignore[attr-defined]
+    if selection.crawled_since is not None and when is not None and when < selection.crawled_since:
+        counts.add("before_window")
+        return None
+    if int(rec.content_length) > MAX_PAYLOAD:  # type: ignore[attr-defined]
+        counts.add("too_large")
+        return None
+    body = rec.reader.read()  # type: ignore[attr-defined]
+    if selection.raw_test is not None and not selection.raw_test(body.lower()):
+        counts.add("off_topic")
+        return None
+    counts.add("selected")
+    return ArchivedPage(uri, when, status, content_type, body, pos, pos)
+
+
+# --------------------------------------------------------------------------------------------
+# WACZ packages
+# --------------------------------------------------------------------------------------------
+
+
+def wacz_members(path: Path) -> list[str]:
+    """The WARC files inside a WACZ package (its archive/ folder), in name order."""
+    with zipfile.ZipFile(path) as zf:
+        return sorted(
+            n for n in zf.namelist() if n.startswith("archive/") and ".warc" in n.rsplit("/", 1)[-1]
+        )
+
+
+def wacz_pages(path: Path) -> frozenset[str] | None:
+    """The URLs of a WACZ's page index, or None when it has none (then every HTML response
+    counts as a page)."""
+    urls: set[str] = set()
+    found = False
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        for index in _WACZ_PAGES:
+            if index not in names:
+                continue
+            found = True
+            with zf.open(index) as fh:
+                for line in io.TextIOWrapper(fh, encoding="utf-8", errors="replace"):
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError:
+                        continue
+                    if isinstance(row, dict) and isinstance(row.get("url"), str):
+                        urls.add(row["url"])
+    return frozenset(urls) if found else None
+
+
+def open_member(path: Path, member: str | None) -> IO[bytes]:
+    """A seekable byte stream of a WARC file, or of one WARC inside a WACZ package. WACZ
+    stores its WARCs uncompressed in the zip (they are gzip already), so seeking stays cheap."""
+    if member is None:
+        return path.open("rb")
+    zf = zipfile.ZipFile(path)
+    return _ZipMember(zf, zf.open(member))
+
+
+class _ZipMember(io.BufferedReader):
+    """A zip member that closes its archive with it."""
+
+    def __init__(self, zf: zipfile.ZipFile, raw: IO[bytes]) -> None:
+        super().__init__(raw)  # type: ignore[arg-type]
+        self._zf = zf
+
+    def close(self) -> None:
+        """Close the member, then the package."""
+        super().close()
+        self._zf.close()
