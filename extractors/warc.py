@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -93,9 +94,11 @@ def scan(
     wanted = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.resource
     records = ArchiveIterator(stream, record_types=wanted, parse_http=True)
     pending: ArchivedPage | None = None
+    last = start
     try:
         for record in records:
             pos = int(record.stream_pos)  # absolute, even after a seek
+            last = pos
             if pending is not None:
                 yield _with_next(pending, pos)
                 pending = None
@@ -105,8 +108,40 @@ def scan(
                 on_progress()
     except OSError:
         counts.add("unreadable")
+    # FastWARC stops quietly at a record cut short (a crawl still writing, a broken copy):
+    # the scan ends where the complete records end, so a later scan can go on from there.
+    end = _complete_end(stream, last)
+    if end < _end(stream):
+        counts.add("unreadable")
     if pending is not None:
-        yield _with_next(pending, _end(stream))
+        yield _with_next(pending, end)
+
+
+_TAIL_LIMIT = 64 * 1024 * 1024
+
+
+def _complete_end(stream: IO[bytes], last: int) -> int:
+    """Where the complete records end, checking the stream from the last record seen: each
+    gzip member must be whole, a plain WARC must end with a record's blank line."""
+    size = _end(stream)
+    if size - last > _TAIL_LIMIT:
+        return size  # a last record this large is not read again; FastWARC took it whole
+    stream.seek(last)
+    data = stream.read()
+    if not data.startswith(b"\x1f\x8b"):
+        return size if data.endswith(b"\r\n\r\n") or not data else last
+    pos = last
+    while data:
+        member = zlib.decompressobj(wbits=31)
+        try:
+            member.decompress(data)
+        except zlib.error:
+            return pos
+        if not member.eof:
+            return pos
+        pos += len(data) - len(member.unused_data)
+        data = member.unused_data
+    return pos
 
 
 def _end(stream: IO[bytes]) -> int:

@@ -48,6 +48,7 @@ from newswatch.settings import Settings, WarcSource
 from newswatch.stages import Window
 from newswatch.steps import Cleaned, Page
 from warehouse.reads import WarcProgress
+from warehouse.snapshot import publish_if_due
 from warehouse.store import Warehouse
 
 log = logging.getLogger("newswatch.backfill")
@@ -262,6 +263,7 @@ def backfill(
         summary.add("archive_files_failed", failed)
         status = "completed" if not failed else "completed_with_errors"
         wh.finish_run(summary.run_id, status, dict(summary.counts), time.monotonic() - started)
+        publish_if_due(wh, settings)  # analysts see the backfill (logs and goes on if it cannot)
     return results
 
 
@@ -308,3 +310,26 @@ def _unsettled(
         seen.add(key)
         out.append(p)
     return out
+
+
+def file_jobs(
+    settings: Settings, paths: Sequence[str] = (), source: str = COMMAND_LINE_SOURCE
+) -> list[str]:
+    """What a backfill DAG maps over: one "source|file key" per WARC (of the given paths, else
+    of the config's kind: warc sources). Strings, so Airflow's XCom carries them as they are."""
+    files = archive_files(paths, source) if paths else configured_files(settings)
+    return [f"{f.source}|{f.key}" for f in files]
+
+
+def backfill_job(settings: Settings, job: str, window: Window) -> dict[str, object]:
+    """Backfill the one file of a job (see file_jobs); its result as plain data for XCom."""
+    source, _, key = job.partition("|")
+    [result] = backfill(settings, [ArchiveFile.from_key(key, source)], window)
+    return {
+        "file": result.key,
+        "status": result.status,
+        "stored": result.stored,
+        "seconds": round(result.seconds, 1),
+        "error": result.error,
+        **dict(result.counts),
+    }

@@ -330,6 +330,7 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
         rows = {r["name"]: r for r in wh.feeds_report()}
         # A warehouse not yet migrated to feed health (schema 3) has no schedule to show.
         health = {r["name"]: r for r in wh.feed_health(now)} if wh.schema_version() >= 3 else {}
+        warc = wh.warc_files() if wh.schema_version() >= 11 else []
     table = Table(title="Sources")
     for col in (
         "source",
@@ -349,7 +350,7 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
     schedule = Table(title="Polling (UTC)")
     for col in ("source", "items/day", "interval", "next poll", "polls", "304s", "validators"):
         schedule.add_column(col, overflow="fold")
-    for source in settings.sources:
+    for source in settings.polled_sources:
         r = rows.get(source.name)
         if r is None:
             table.add_row(
@@ -391,6 +392,39 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
     console.print(table)
     if health:
         console.print(schedule)
+    _print_archive_files(warc)
+
+
+def _print_archive_files(rows: list[dict[str, Any]]) -> None:
+    """The backfilled web-archive files with their progress (nothing when there are none)."""
+    if not rows:
+        return
+    table = Table(title="Web-archive files (newswatch backfill)")
+    for col in ("file", "source", "window", "status", "done", "records", "selected", "stored"):
+        table.add_column(col, overflow="fold")
+    table.add_column("skipped / error", overflow="fold")
+    for r in rows:
+        c = r["counts"]
+        skipped = ", ".join(
+            f"{k} {c[k]}"
+            for k in ("revisit", "truncated", "not_html", "off_topic", "unreadable")
+            if c.get(k)
+        )
+        done = r["next_offset"] * 100 // r["size"] if r["size"] else 100
+        table.add_row(
+            *cells(
+                r["path"],
+                r["source"],
+                r["window_key"],
+                r["status"],
+                f"{done}%",
+                str(c.get("records", 0)),
+                str(c.get("selected", 0)),
+                str(r["stored"]),
+                (r["error"] or skipped)[:120],
+            )
+        )
+    console.print(table)
 
 
 def _when(value: Any, empty: str = "") -> str:
@@ -604,6 +638,92 @@ def trend(
         for f in written:
             shown.add_row(*cells(f["entity"], f["language"] or "?", f["form"], str(f["articles"])))
         console.print(shown)
+
+
+@app.command()
+def backfill(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="WARC, WARC.gz or WACZ files or globs (default: kind: warc sources)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only articles dated on or after this day (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only articles dated before this day (YYYY-MM-DD).")
+    ] = None,
+    source: Annotated[
+        str, typer.Option(help="Source name the articles are stored under (for PATHs).")
+    ] = "warc",
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")] = False,
+) -> None:
+    """Read web-archive files into the warehouse, resuming each where it stopped."""
+    from newswatch.backfill import archive_files, configured_files
+    from newswatch.backfill import backfill as run_backfill
+    from newswatch.stages import Window
+
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    settings = _settings(config, db)
+    window = Window(_day_arg(since, "--since"), _day_arg(until, "--until"))
+    try:
+        files = archive_files(paths, source) if paths else configured_files(settings)
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        err.print(Text.assemble(("backfill:", "bold red"), " ", printable(exc)))
+        raise typer.Exit(2) from None
+    if not files:
+        err.print("backfill: no files given and no enabled kind: warc source in the config")
+        raise typer.Exit(2)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TextColumn("{task.fields[records]} records, {task.fields[selected]} selected"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(key: str, done: int, total: int, counts: Any) -> None:
+            if key not in tasks:
+                name = printable(Path(key.split("!")[-1]).name)
+                tasks[key] = bar.add_task(name, total=total, records=0, selected=0)
+            bar.update(
+                tasks[key],
+                completed=done,
+                total=total,
+                records=counts.get("records", 0),
+                selected=counts.get("selected", 0),
+            )
+
+        results = run_backfill(settings, files, window, progress=report)
+    table = Table(title="backfill")
+    for col in ("file", "status", "records", "selected", "stored", "seconds", "note"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        c = r.counts
+        note = r.error or ", ".join(
+            f"{k} {c[k]}" for k in ("revisit", "truncated", "not_html", "unreadable") if c.get(k)
+        )
+        table.add_row(
+            *cells(
+                r.key,
+                r.status,
+                str(c.get("records", 0)),
+                str(c.get("selected", 0)),
+                str(r.stored),
+                f"{r.seconds:.1f}",
+                note[:160],
+            )
+        )
+    console.print(table)
+    raise typer.Exit(1 if any(r.status == "failed" for r in results) else 0)
 
 
 def _day_arg(value: str | None, name: str) -> Any:
