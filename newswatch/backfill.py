@@ -140,12 +140,15 @@ def selection_for(settings: Settings, window: Window, pages: frozenset[str] | No
     return Selection(since, raw_test, pages)
 
 
-def admit_in(window: Window) -> Callable[[Cleaned], str | None]:
-    """The window test of a clean article: its own date, else when it was crawled."""
+def admit_in(window: Window, counts: ScanCounts) -> Callable[[Cleaned], bool]:
+    """The window test of a clean article: its own date, else when it was crawled (those
+    outside are counted, and left for a backfill whose window holds them)."""
 
-    def admit(c: Cleaned) -> str | None:
-        when = c.article.published or c.fetched_at
-        return None if window.admits(when) else "outside the backfill window"
+    def admit(c: Cleaned) -> bool:
+        if window.admits(c.article.published or c.fetched_at):
+            return True
+        counts.add("outside_window")
+        return False
 
     return admit
 
@@ -184,7 +187,7 @@ def backfill_file(
     state = {"stored": before.stored if before else 0, "size": 0}
     checkpoint = before.next_offset if before else 0
     get_extractor = lazy_extractor(settings, extractor)
-    admit = admit_in(window)
+    admit = admit_in(window, counts)
 
     def save(status: str, next_offset: int, error: str | None = None) -> None:
         row = WarcProgress(next_offset, status, dict(counts.counts), state["stored"])
@@ -218,6 +221,8 @@ def backfill_file(
                     chunk = []
             load(chunk)
             report(state["size"])
+            if counts.counts["unreadable"] and not counts.counts["records"]:
+                raise ValueError("no WARC record could be read: not a WARC file, or cut short")
             save("done", state["size"])
     except Exception as exc:  # recorded per file; the other files go on
         error = f"{type(exc).__name__}: {exc}"

@@ -31,7 +31,6 @@ from newswatch.steps import (
     extract_mentions,
     iter_pages,
     match_topics,
-    outcome_of,
     story_inputs,
     to_records,
 )
@@ -126,22 +125,14 @@ def process_pages(
     pages: Iterable[Page],
     settings: Settings,
     stored_line_counts: Callable[[str, list[str]], dict[str, LineStats]],
-    admit: Callable[[Cleaned], str | None] | None = None,
+    admit: Callable[[Cleaned], bool] | None = None,
 ) -> Processed:
     """Clean and match pages already in hand (fetched, or read from an archive) and
-    fingerprint what is on topic. `admit` may turn a clean article away with a reason (a
-    backfill's date window), recorded as its outcome."""
+    fingerprint what is on topic. Clean articles `admit` turns away (outside a backfill's
+    date window) leave no outcome: a later, wider backfill must still take them."""
     cleaned, clean_result = clean_pages(pages, settings, stored_line_counts)
-    turned_away: list[ItemOutcome] = []
     if admit is not None:
-        kept = []
-        for c in cleaned:
-            reason = admit(c)
-            if reason is None:
-                kept.append(c)
-            else:
-                turned_away.append(outcome_of(c.item, "offtopic", reason))
-        cleaned = kept
+        cleaned = [c for c in cleaned if admit(c)]
     matched, match_result = match_topics(cleaned, settings)
     inputs = story_inputs(matched)
     if settings.stories.enabled:
@@ -150,7 +141,7 @@ def process_pages(
     return Processed(
         matched,
         inputs,
-        clean_result.outcomes + turned_away + match_result.outcomes,
+        clean_result.outcomes + match_result.outcomes,
         clean_result.errors,
         clean_result.fetched,
     )

@@ -77,6 +77,9 @@ def test_dags_parse_cleanly_and_are_configured(airflow_env):
     assert dags["newswatch_stream"]["pools"] == {"ingest_and_alert": "newswatch_warehouse"}
     assert "newswatch-feeds" in dags["newswatch_stream"]["schedule"]
     assert "expression='0 * * * *'" in dags["newswatch_ingest"]["schedule"]  # @hourly
+    # The backfill runs when triggered; its file tasks write, so they share the pool.
+    assert dags["newswatch_backfill"]["pools"]["backfill_file"] == "newswatch_warehouse"
+    assert dags["newswatch_backfill"]["pools"]["files"] != "newswatch_warehouse"
 
 
 def test_cron_mode_schedules_ingest_and_leaves_the_stream_dag_alone(airflow_env):
@@ -107,6 +110,7 @@ def test_airflow_settings_reach_every_dag_from_the_yaml_and_env_overrides_them(
         "newswatch_stream",
         "newswatch_alerts",
         "newswatch_report",
+        "newswatch_backfill",
     }
     for dag_id, dag in dags.items():
         assert dag["retries"] == [4] and dag["retry_delays"] == [7.0], dag_id
@@ -276,3 +280,42 @@ def test_backfill_by_date_range_over_the_archive_is_idempotent(airflow_env, tmp_
     assert articles() == first  # the same range again changes nothing
     assert drive(env, "test", "newswatch_ingest")["state"] == "success"
     assert len(articles()) == SAMPLE.on_topic  # the rest arrives with an unbounded run
+
+
+@pytest.mark.e2e
+def test_backfill_dag_reads_each_warc_in_its_own_task_and_reruns_change_nothing(
+    airflow_env, tmp_path, make_config
+):
+    from bench.warcgen import sample_records, write_warc
+
+    records = sample_records()
+    first = write_warc(tmp_path / "crawl-1.warc.gz", records[:12])
+    write_warc(tmp_path / "crawl-2.warc.gz", records[12:])
+    config = make_config(f"  - {{name: cc, kind: warc, path: '{tmp_path}/crawl-*.warc.gz'}}\n")
+    db = tmp_path / "nw.duckdb"
+    env = {**airflow_env, "NEWSWATCH_CONFIG": str(config), "NEWSWATCH_DB": str(db)}
+
+    out = drive(env, "test", "newswatch_backfill")
+    assert out["state"] == "success", out
+    assert {k: v for k, v in out["tasks"].items() if k.startswith("backfill_file")} == {
+        "backfill_file[0]": "success",
+        "backfill_file[1]": "success",
+    }
+
+    def stored() -> list:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute("SELECT article_key, source FROM articles ORDER BY 1").fetchall()
+
+    articles = stored()
+    assert len(articles) == SAMPLE.on_topic and {s for _, s in articles} == {"cc"}
+    with duckdb.connect(str(db), read_only=True) as con:
+        files = con.execute("SELECT path, status FROM warc_files ORDER BY 1").fetchall()
+    assert [(Path(p).name, s) for p, s in files] == [
+        ("crawl-1.warc.gz", "done"),
+        ("crawl-2.warc.gz", "done"),
+    ]
+    # A run for one file by path, with a window, then everything again: nothing doubles.
+    conf = json.dumps({"paths": [str(first)], "since": "2022-01-06", "until": "2022-01-09"})
+    assert drive(env, "test", "newswatch_backfill", conf)["state"] == "success"
+    assert drive(env, "test", "newswatch_backfill")["state"] == "success"
+    assert stored() == articles
