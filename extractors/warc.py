@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
@@ -60,8 +60,15 @@ class Selection:
     in a page index (WACZ)."""
 
     crawled_since: datetime | None = None  # naive UTC; a page crawled earlier is older news
-    raw_test: Callable[[bytes], bool] | None = None
+    raw_test: Callable[[bytes, str | None], bool] | None = None  # (payload, Content-Type)
     uris: frozenset[str] | None = None
+    # crawled_since as WARC-Date text to compare with ("" when open).
+    since_text: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        if self.crawled_since is not None:
+            text = self.crawled_since.strftime("%Y-%m-%dT%H:%M:%S")
+            object.__setattr__(self, "since_text", text)
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:
@@ -168,45 +175,47 @@ def _with_next(page: ArchivedPage, next_offset: int) -> ArchivedPage:
 def _select(
     record: object, pos: int, counts: ScanCounts, selection: Selection
 ) -> ArchivedPage | None:
-    """The record as a page if the selection keeps it, else None (counted either way)."""
-    rec = record  # fastwarc.warc.WarcRecord (untyped extension class)
-    kind = rec.record_type  # type: ignore[attr-defined]
-    if kind == WarcRecordType.revisit:
-        counts.add("revisit")
+    """The record as a page if the selection keeps it, else None (counted either way). The
+    cheap header tests come first; the payload is read only for a page that passes them."""
+    rec: Any = record  # fastwarc.warc.WarcRecord (an extension class without stubs)
+    tally = counts.counts
+    if rec.record_type == WarcRecordType.revisit:
+        tally["revisit"] += 1
         return None
-    headers = rec.headers  # type: ignore[attr-defined]
+    headers = rec.headers
     if headers.get("WARC-Truncated"):
-        counts.add("truncated")
+        tally["truncated"] += 1
         return None
-    if not rec.is_http:  # type: ignore[attr-defined]
-        counts.add("not_http")
+    http = rec.http_headers if rec.is_http else None
+    if http is None:
+        tally["not_http"] += 1
         return None
-    http = rec.http_headers  # type: ignore[attr-defined]
-    content_type = http.get("Content-Type") if http is not None else None
+    content_type = http.get("Content-Type")
     if not _is_html(content_type):
-        counts.add("not_html")
+        tally["not_html"] += 1
         return None
-    status = http.status_code if http is not None else None
+    status = http.status_code
     if status is not None and not 200 <= status < 300:
-        counts.add("not_ok")
+        tally["not_ok"] += 1
         return None
     uri = headers.get("WARC-Target-URI") or ""
     if selection.uris is not None and uri not in selection.uris:
-        counts.add("not_a_page")
+        tally["not_a_page"] += 1
         return None
-    when = _naive_utc(rec.record_date)  # type: ignore[attr-defined]
-    if selection.crawled_since is not None and when is not None and when < selection.crawled_since:
-        counts.add("before_window")
+    # WARC-Date is UTC in ISO form, so the window test compares text; parsing waits.
+    stamp = headers.get("WARC-Date") or ""
+    if selection.since_text and stamp and stamp[:19] < selection.since_text:
+        tally["before_window"] += 1
         return None
-    if int(rec.content_length) > MAX_PAYLOAD:  # type: ignore[attr-defined]
-        counts.add("too_large")
+    if int(rec.content_length) > MAX_PAYLOAD:
+        tally["too_large"] += 1
         return None
-    body = rec.reader.read()  # type: ignore[attr-defined]
-    if selection.raw_test is not None and not selection.raw_test(body.lower()):
-        counts.add("off_topic")
+    body = rec.reader.read()
+    if selection.raw_test is not None and not selection.raw_test(body, content_type):
+        tally["off_topic"] += 1
         return None
-    counts.add("selected")
-    return ArchivedPage(uri, when, status, content_type, body, pos, pos)
+    tally["selected"] += 1
+    return ArchivedPage(uri, _naive_utc(rec.record_date), status, content_type, body, pos, pos)
 
 
 # --------------------------------------------------------------------------------------------

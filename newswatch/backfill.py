@@ -25,6 +25,7 @@ from typing import IO
 from common.keys import stable_key, utcnow
 from extractors.decode import decode_body
 from extractors.entities import EntityExtractor
+from extractors.relevance import RawTest
 from extractors.urls import canonical_url
 from extractors.warc import (
     ArchivedPage,
@@ -129,15 +130,11 @@ def window_key(window: Window) -> str:
 def selection_for(settings: Settings, window: Window, pages: frozenset[str] | None) -> Selection:
     """What a scan keeps: pages crawled since the window opened whose raw bytes could match
     a topic (every page when a topic has no query)."""
-    tests = [t.compiled_query().raw_filter() for t in settings.topics]
     since = datetime.combine(window.since, clock_time()) if window.since else None
-    if not tests:
+    test = RawTest([t.compiled_query() for t in settings.topics])
+    if not settings.topics or test.always:
         return Selection(since, None, pages)
-
-    def raw_test(raw: bytes) -> bool:
-        return any(t(raw) for t in tests)
-
-    return Selection(since, raw_test, pages)
+    return Selection(since, test, pages)
 
 
 def admit_in(window: Window, counts: ScanCounts) -> Callable[[Cleaned], bool]:

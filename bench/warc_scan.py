@@ -1,0 +1,242 @@
+"""How fast a backfill scans a web archive, against FastWARC's own bare loop over the same file.
+
+The file is generated once (cached under .bench-data/warc/) and shaped like a CC-NEWS WARC:
+request/response pairs, mostly HTML responses of 20-200 KB (pages of varied words, markup and
+inline script), some redirects, images and revisits, and a small share of pages on the topic.
+
+Printed, each in the same run over the same gzip file:
+- bare loop: FastWARC iterating every record and reading every payload (the library's speed);
+- scan: newswatch's selection (crawl date, HTTP status, content type, raw topic test);
+  target: at least 0.8x the bare loop's records per second;
+- whole path: `newswatch backfill` of the file into a fresh warehouse (scan, clean, match,
+  stories, NER and load of what the scan selected).
+
+    python -m bench.warc_scan                 # 10,000 records (about 1.1 GB before gzip)
+    python -m bench.warc_scan --records 2000  # a smaller file
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.warcgen import Rec, sample_records, write_warc
+
+DATA = Path(".bench-data/warc")
+_WORDS = (
+    *(
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "with",
+        "as",
+        "by",
+    ),
+    *(
+        "at",
+        "from",
+        "government",
+        "market",
+        "city",
+        "police",
+        "minister",
+        "report",
+        "said",
+    ),
+    *(
+        "year",
+        "people",
+        "week",
+        "company",
+        "police",
+        "court",
+        "election",
+        "team",
+        "season",
+    ),
+    *(
+        "match",
+        "price",
+        "bank",
+        "energy",
+        "oil",
+        "gas",
+        "water",
+        "school",
+        "health",
+        "hospital",
+    ),
+    *(
+        "study",
+        "research",
+        "data",
+        "network",
+        "festival",
+        "music",
+        "film",
+        "weather",
+        "storm",
+    ),
+    *(
+        "traffic",
+        "council",
+        "budget",
+        "tax",
+        "housing",
+        "rail",
+        "airport",
+    ),
+)
+
+
+def _page(rng: random.Random, size: int, topic: bool) -> bytes:
+    """An HTML page of about `size` bytes: navigation, an inline script, paragraphs."""
+    nav = "".join(
+        f'<li><a href="/s/{rng.randrange(10**6)}">{rng.choice(_WORDS)}</a></li>' for _ in range(40)
+    )
+    script = "var cfg = {" + ",".join(f'"k{i}": {rng.randrange(10**9)}' for i in range(200)) + "};"
+    parts = [
+        f"<html><head><title>{' '.join(rng.choices(_WORDS, k=8))}</title>",
+        f"<script>{script}</script></head><body><nav><ul>{nav}</ul></nav><article>",
+    ]
+    total = sum(len(p) for p in parts)
+    while total < size:
+        words = rng.choices(_WORDS, k=rng.randint(40, 120))
+        if topic and rng.random() < 0.2:
+            words.insert(rng.randrange(len(words)), "CSTO peacekeepers in Kazakhstan")
+        para = f"<p>{' '.join(words).capitalize()}.</p>"
+        parts.append(para)
+        total += len(para)
+    parts.append("</article><footer>&copy; Example</footer></body></html>")
+    return "".join(parts).encode()
+
+
+def records(n: int, seed: int = 1) -> Iterator[Rec]:
+    """n records shaped like CC-NEWS: mostly HTML 200s, some redirects, images, revisits,
+    about 1% of pages on the topic (the sample's own pages among them)."""
+    rng = random.Random(seed)
+    start = datetime(2022, 1, 1, tzinfo=UTC)
+    samples = sample_records()
+    for i in range(n):
+        when = start + timedelta(seconds=i * 250)
+        uri = f"https://site{i % 300}.example/news/{i}"
+        roll = rng.random()
+        if roll < 0.85:
+            if rng.random() < 0.01:
+                s = samples[i % len(samples)]
+                yield Rec(f"{s.uri}?c={i}", s.body, when=when)
+            else:
+                yield Rec(
+                    uri, _page(rng, rng.randint(20_000, 200_000), rng.random() < 0.005), when=when
+                )
+        elif roll < 0.92:
+            yield Rec(uri, b"", "text/html", when, status=301)
+        elif roll < 0.97:
+            yield Rec(uri + ".jpg", rng.randbytes(30_000), "image/jpeg", when)
+        else:
+            yield Rec(uri, kind="revisit", when=when)
+
+
+def archive(n: int) -> Path:
+    """The cached file of n records, written if missing."""
+    path = DATA / f"ccnews-like-{n}.warc.gz"
+    if not path.exists():
+        t0 = time.perf_counter()
+        tmp = path.with_suffix(".tmp")
+        write_warc(tmp, records(n))
+        tmp.rename(path)
+        print(
+            f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.0f} s"
+        )
+    return path
+
+
+def bare_loop(path: Path) -> tuple[int, float]:
+    """FastWARC over every record, reading every payload: (records, seconds)."""
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    wanted = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.resource
+    t0 = time.perf_counter()
+    n = 0
+    with path.open("rb") as fh:
+        for record in ArchiveIterator(fh, record_types=wanted, parse_http=True):
+            record.reader.read()
+            n += 1
+    return n, time.perf_counter() - t0
+
+
+def newswatch_scan(path: Path) -> tuple[int, int, float]:
+    """newswatch's scan with the shipped topics: (records, selected, seconds)."""
+    from extractors.warc import ScanCounts, scan
+    from newswatch.backfill import selection_for
+    from newswatch.settings import load_settings
+    from newswatch.stages import Window
+
+    selection = selection_for(load_settings(env={}), Window(datetime(2022, 1, 1).date()), None)
+    counts = ScanCounts()
+    t0 = time.perf_counter()
+    with path.open("rb") as fh:
+        selected = sum(1 for _ in scan(fh, counts, selection))
+    return counts.counts["records"], selected, time.perf_counter() - t0
+
+
+def whole_path(path: Path) -> tuple[int, int, float]:
+    """A backfill of the file into a fresh warehouse: (records, stored, seconds)."""
+    from newswatch.backfill import archive_files, backfill
+    from newswatch.settings import load_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(env={}, db=Path(tmp) / "w.duckdb")
+        t0 = time.perf_counter()
+        [result] = backfill(settings, archive_files([path], "bench"))
+        seconds = time.perf_counter() - t0
+    return result.counts["records"], result.stored, seconds
+
+
+def main() -> None:
+    """Command line: the figures, and exit 1 if the scan is under 0.8x the bare loop."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3, help="timed passes of each loop")
+    parser.add_argument("--no-whole", action="store_true", help="skip the whole-path backfill")
+    args = parser.parse_args()
+    path = archive(args.records)
+    size = path.stat().st_size
+    print(f"{path}: {size / 1e6:.0f} MB gzip, {args.records} records")
+    bare, ours = [], []
+    for _ in range(args.repeat):  # interleaved, so both see the same page cache and CPU
+        n, s = bare_loop(path)
+        bare.append(s)
+        m, selected, t = newswatch_scan(path)
+        ours.append(t)
+    b, o = statistics.median(bare), statistics.median(ours)
+    print(
+        f"bare FastWARC loop: {n / b:,.0f} records/s ({size / b / 1e6:.0f} MB/s), "
+        f"median of {args.repeat}"
+    )
+    print(
+        f"newswatch scan:     {m / o:,.0f} records/s, {selected} selected "
+        f"({(m / o) / (n / b):.2f}x the bare loop; target >= 0.80x)"
+    )
+    if not args.no_whole:
+        r, stored, w = whole_path(path)
+        print(f"whole path:         {r / w:,.0f} records/s ({w:.0f} s; {stored} articles stored)")
+    sys.exit(0 if (m / o) >= 0.8 * (n / b) else 1)
+
+
+if __name__ == "__main__":
+    main()
