@@ -78,13 +78,6 @@ def _naive_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def _is_html(content_type: str | None) -> bool:
-    """Whether an HTTP Content-Type names an HTML page (a missing one may be HTML too)."""
-    if not content_type:
-        return True
-    return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
-
-
 def scan(
     stream: IO[bytes],
     counts: ScanCounts,
@@ -177,44 +170,51 @@ def _select(
 ) -> ArchivedPage | None:
     """The record as a page if the selection keeps it, else None (counted either way). The
     cheap header tests come first; the payload is read only for a page that passes them."""
-    rec: Any = record  # fastwarc.warc.WarcRecord (an extension class without stubs)
+    rec: Any = record
     tally = counts.counts
     if rec.record_type == WarcRecordType.revisit:
         tally["revisit"] += 1
         return None
-    headers = rec.headers
-    if headers.get("WARC-Truncated"):
-        tally["truncated"] += 1
-        return None
-    http = rec.http_headers if rec.is_http else None
-    if http is None:
+    if not rec.is_http:
         tally["not_http"] += 1
         return None
-    content_type = http.get("Content-Type")
-    if not _is_html(content_type):
+    # FastWARC's own parse of the media type (lower case, no parameters): no header lookup.
+    media = rec.http_content_type
+    if media and media not in HTML_TYPES:
         tally["not_html"] += 1
         return None
+    http = rec.http_headers
     status = http.status_code
     if status is not None and not 200 <= status < 300:
         tally["not_ok"] += 1
         return None
-    uri = headers.get("WARC-Target-URI") or ""
-    if selection.uris is not None and uri not in selection.uris:
-        tally["not_a_page"] += 1
-        return None
+    headers = rec.headers
+    uri = ""
+    if selection.uris is not None:
+        uri = headers.get("WARC-Target-URI") or ""
+        if uri not in selection.uris:
+            tally["not_a_page"] += 1
+            return None
     # WARC-Date is UTC in ISO form, so the window test compares text; parsing waits.
-    stamp = headers.get("WARC-Date") or ""
-    if selection.since_text and stamp and stamp[:19] < selection.since_text:
-        tally["before_window"] += 1
-        return None
+    if selection.since_text:
+        stamp = headers.get("WARC-Date") or ""
+        if stamp and stamp[:19] < selection.since_text:
+            tally["before_window"] += 1
+            return None
     if int(rec.content_length) > MAX_PAYLOAD:
         tally["too_large"] += 1
         return None
     body = rec.reader.read()
+    content_type = http.get("Content-Type")
     if selection.raw_test is not None and not selection.raw_test(body, content_type):
         tally["off_topic"] += 1
         return None
+    # Rare, so looked up only for a page that would be kept.
+    if headers.get("WARC-Truncated"):
+        tally["truncated"] += 1
+        return None
     tally["selected"] += 1
+    uri = uri or headers.get("WARC-Target-URI") or ""
     return ArchivedPage(uri, _naive_utc(rec.record_date), status, content_type, body, pos, pos)
 
 
