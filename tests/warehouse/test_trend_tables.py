@@ -185,6 +185,8 @@ def test_migration_fills_the_trend_tables_of_an_older_warehouse(tmp_path):
             "ALTER TABLE site_lines DROP COLUMN marks;"
             # and before migration 010 (buckets of newer signals)
             "DROP TABLE story_rebucket;"
+            # and before migration 011 (web-archive files)
+            "DROP TABLE warc_files;"
             "DELETE FROM schema_version WHERE version >= 7"
         )
     with Warehouse(path) as wh:
