@@ -13,7 +13,7 @@ import trafilatura
 from trafilatura.settings import Document
 
 from extractors.boilerplate import PhraseFilter, normalise_lines
-from extractors.interstitial import detect_block
+from extractors.interstitial import SHORT_PAGE_CHARS, detect_block
 from extractors.urls import site_of
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def _drop_leading_title(text: str, title: str | None) -> str:
 
 
 def _extract(
-    html: str, url: str | None, settings: CleanSettings, *, fast: bool
+    html: str, url: str | None, settings: CleanSettings, *, fast: bool, precision: bool
 ) -> tuple[Document, str | None, str] | CleanOutcome:
     """trafilatura's document, title and filtered text, or why there is no article."""
     try:
@@ -111,7 +111,7 @@ def _extract(
             url=url,
             fast=fast,
             with_metadata=True,
-            favor_precision=settings.favor_precision,
+            favor_precision=precision,
             include_comments=False,
             include_tables=settings.include_tables,
             include_images=False,
@@ -134,13 +134,23 @@ def extract_article(html: str, url: str | None, settings: CleanSettings) -> Clea
         return CleanOutcome(None, "empty page")
     if len(html) > MAX_HTML_CHARS:
         return CleanOutcome(None, f"page too large: {len(html)} characters")
-    blocked = detect_block(html)
-    if blocked:
-        return CleanOutcome(None, f"{BLOCKED_PREFIX}{blocked}")
-    outcome = _extract(html, url, settings, fast=settings.fast)
-    if settings.fast and isinstance(outcome, CleanOutcome) and not outcome.reason_is_failure:
-        # The fallback extractors rescue pages the main one cannot read; worth it only then.
-        outcome = _extract(html, url, settings, fast=False)
+    outcome = _extract(html, url, settings, fast=settings.fast, precision=settings.favor_precision)
+    if isinstance(outcome, CleanOutcome) and not outcome.reason_is_failure:
+        # Rescues, each only for a page the cheaper pass could not read: trafilatura's
+        # fallback extractors, then its default (recall) mode, which reads whole some long or
+        # unusual articles that precision mode cuts to nothing.
+        if settings.fast:
+            outcome = _extract(html, url, settings, fast=False, precision=settings.favor_precision)
+        if isinstance(outcome, CleanOutcome) and settings.favor_precision:
+            outcome = _extract(html, url, settings, fast=False, precision=False)
+    # A stand-in page (challenge, wall, paywall stub) has little text of its own. Looking for
+    # one only then keeps the markers bot-protection scripts leave in real articles from
+    # turning those away.
+    found = 0 if isinstance(outcome, CleanOutcome) else len(outcome[2])
+    if found < SHORT_PAGE_CHARS:
+        blocked = detect_block(html)
+        if blocked:
+            return CleanOutcome(None, f"{BLOCKED_PREFIX}{blocked}")
     if isinstance(outcome, CleanOutcome):
         return outcome
     doc, title, text = outcome

@@ -77,7 +77,7 @@ class FetchSettings(ConfigSpec):
 class CleanSettings(ConfigSpec):
     """Text extraction and boilerplate removal."""
 
-    min_chars: int = Field(400, ge=0)
+    min_chars: int = Field(150, ge=0)
     favor_precision: bool = True
     # trafilatura without its fallback extractors (readability, jusText) first, ~30% faster;
     # a page where that finds no article of min_chars is extracted again with them.

@@ -38,6 +38,8 @@ _WALLS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 _SCRIPT_STYLE = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+# What a reader of a wall sees: noscript content counts ("please enable JavaScript").
+_CODE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 # A real article page carries far more visible text than a wall does.
@@ -52,13 +54,16 @@ def visible_text_length(html: str) -> int:
 
 
 def detect_block(html: str) -> str | None:
-    """Why this page is a stand-in rather than an article, or None."""
-    head = html[:SCAN_CHARS].lower()
-    if _CHALLENGE.search(head):
+    """Why this page is a stand-in rather than an article, or None. Challenge markers count
+    anywhere in the markup; wall phrases only in the text a reader sees, since scripts of
+    real articles mention captchas and consent too."""
+    head = html[:SCAN_CHARS]
+    if _CHALLENGE.search(head.lower()):
         return "anti-bot challenge"
-    if visible_text_length(html[:SCAN_CHARS]) >= SHORT_PAGE_CHARS:
+    if visible_text_length(head) >= SHORT_PAGE_CHARS:
         return None
+    seen = _SPACE.sub(" ", _TAGS.sub(" ", _CODE.sub(" ", head))).lower()
     for reason, pattern in _WALLS:
-        if pattern.search(head):
+        if pattern.search(seen):
             return reason
     return None

@@ -87,10 +87,49 @@ def test_fast_pass_falls_back_to_the_full_extractors_when_it_finds_no_article():
 
     clean = load_settings(env={}).clean
     assert clean.fast
-    fast_only = _extract(_span_page(), None, clean, fast=True)
+    fast_only = _extract(_span_page(), None, clean, fast=True, precision=True)
     assert not isinstance(fast_only, tuple)  # the fast pass alone finds no article here
     outcome = extract_article(_span_page(), "https://x.example/span", clean)
     assert outcome.article is not None and "reached Almaty" in outcome.article.text
+
+
+def test_an_article_precision_mode_cuts_to_nothing_is_read_in_recall_mode():
+    # Old table layouts (one cell per paragraph) are read whole by trafilatura's default
+    # mode and to nothing by its precision mode; the cleaner falls back rather than reject.
+    from extractors.clean import _extract
+
+    clean = load_settings(env={}).clean
+    assert clean.favor_precision
+    paras = [
+        f"Officials in Almaty said on day {i} that the curfew would stay while troops guarded "
+        "the airport and the main squares of the city."
+        for i in range(8)
+    ]
+    html = "<html><body><table><tr><td>" + "</td></tr><tr><td>".join(paras) + "</td></tr>"
+    html += "</table></body></html>"
+    assert not isinstance(_extract(html, None, clean, fast=False, precision=True), tuple)
+    outcome = extract_article(html, "https://x.example/t", clean)
+    assert outcome.article is not None
+    assert all(p in outcome.article.text for p in paras)
+
+
+def test_bot_protection_markers_in_a_long_article_do_not_block_it():
+    # Real articles load bot-protection scripts (captcha, DataDome) before a long text; only
+    # a page with little text of its own is taken for a challenge.
+    clean = load_settings(env={}).clean
+    body = "".join(
+        f"<p>Paragraph {i}: the government in Astana said troops would stay for days while "
+        "the airport reopened and flights from Moscow resumed.</p>"
+        for i in range(30)
+    )
+    script = "<script src='https://js.datadome.co/tags.js'></script><script>var captcha=1;</script>"
+    html = f"<html><head>{script}</head><body><article>{body}</article></body></html>"
+    outcome = extract_article(html, "https://x.example/long", clean)
+    assert outcome.article is not None, outcome.reason
+    short = f"<html><head>{script}</head><body><p>Please wait.</p></body></html>"
+    assert extract_article(short, "https://x.example/w", clean).reason == (
+        "blocked: anti-bot challenge"
+    )
 
 
 def test_fast_and_full_extraction_agree_on_our_pages():
