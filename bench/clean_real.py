@@ -223,7 +223,8 @@ def report(name: str, scores: dict[str, Score]) -> bool:
     """Print the table; return whether newswatch meets the targets on this set."""
     print(f"\nset {name}: {len(scores['newswatch'].seconds)} pages")
     print(
-        f"{'extractor':<24}{'P':>7}{'R':>7}{'F1':>7}{'leaked':>8}{'rejected':>10}{'ms med':>8}{'ms mean':>9}"
+        f"{'extractor':<24}{'P':>7}{'R':>7}{'F1':>7}{'leaked':>8}{'rejected':>10}"
+        f"{'ms med':>8}{'ms mean':>9}"
     )
     for k, s in scores.items():
         p, r, f = s.f1()
