@@ -10,6 +10,7 @@ contains the word ``kassym``. Error positions are 0-based offsets into the query
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -213,20 +214,19 @@ class RawTest:
         self._needles = sorted({n for t in terms.values() for n in _raw_needles(t)})
         self._db: Any = None
         self._scratch: Any = None
+        self._stopped: type[Exception] = Exception
         if not self.always and self._needles:
-            self._db, self._scratch = _hyperscan(self._needles)
+            self._db, self._scratch, self._stopped = _hyperscan(self._needles)
 
-    def __call__(self, raw: bytes, content_type: str | None = None) -> bool:
-        """Whether the bytes hold a needle of every query's necessary terms (content_type is
-        accepted for callers that have it; the test does not trust it)."""
+    def __call__(self, raw: bytes) -> bool:
+        """Whether the bytes hold a needle of some query's necessary terms."""
         if self.always:
             return True
         if self._db is not None:
             hit: list[int] = []
-            try:
+            # The callback stops the scan at the first hit, which Hyperscan reports by raising.
+            with contextlib.suppress(self._stopped):
                 self._db.scan(raw, match_event_handler=_first, context=hit, scratch=self._scratch)
-            except _scan_terminated():
-                pass  # the callback stopped the scan at the first hit
             return bool(hit)
         low = raw.lower()
         return any(n in low for n in self._needles)
@@ -238,24 +238,18 @@ def _first(needle: int, start: int, end: int, flags: int, hit: list[int]) -> boo
     return True
 
 
-def _scan_terminated() -> type[Exception]:
-    """Hyperscan's exception for a scan its callback stopped."""
-    import hyperscan
-
-    return hyperscan.ScanTerminated
-
-
-def _hyperscan(needles: Sequence[bytes]) -> tuple[Any, Any]:
-    """A compiled Hyperscan database of literal needles (caseless for ASCII), or (None, None)
-    when Hyperscan is not installed on this platform."""
+def _hyperscan(needles: Sequence[bytes]) -> tuple[Any, Any, type[Exception]]:
+    """A compiled Hyperscan database of literal needles (caseless for ASCII), its scratch
+    space and the exception a scan stopped by its callback raises; no database when Hyperscan
+    is not installed on this platform."""
     try:
         import hyperscan
     except ImportError:
-        return None, None
+        return None, None, Exception
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
     db.compile(expressions=list(needles), ids=list(range(len(needles))), flags=flags, literal=True)
-    return db, hyperscan.Scratch(db)
+    return db, hyperscan.Scratch(db), hyperscan.ScanTerminated
 
 
 def _show(node: _Node) -> str:

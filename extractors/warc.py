@@ -16,12 +16,14 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+from common.keys import to_utc_naive
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Records larger than this are counted as too large, never read (a hostile or broken archive).
@@ -60,7 +62,7 @@ class Selection:
     in a page index (WACZ)."""
 
     crawled_since: datetime | None = None  # naive UTC; a page crawled earlier is older news
-    raw_test: Callable[[bytes, str | None], bool] | None = None  # (payload, Content-Type)
+    raw_test: Callable[[bytes], bool] | None = None  # on the raw payload
     uris: frozenset[str] | None = None
     # crawled_since as WARC-Date text to compare with ("" when open).
     since_text: str = field(init=False, default="")
@@ -69,13 +71,6 @@ class Selection:
         if self.crawled_since is not None:
             text = self.crawled_since.strftime("%Y-%m-%dT%H:%M:%S")
             object.__setattr__(self, "since_text", text)
-
-
-def _naive_utc(value: datetime | None) -> datetime | None:
-    """A timestamp as naive UTC (the warehouse's convention)."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
 def scan(
@@ -110,8 +105,8 @@ def scan(
         counts.add("unreadable")
     # FastWARC stops quietly at a record cut short (a crawl still writing, a broken copy):
     # the scan ends where the complete records end, so a later scan can go on from there.
-    end = _complete_end(stream, last)
-    if end < _end(stream):
+    end, size = _complete_end(stream, last)
+    if end < size:
         counts.add("unreadable")
     if pending is not None:
         yield _with_next(pending, end)
@@ -120,28 +115,29 @@ def scan(
 _TAIL_LIMIT = 64 * 1024 * 1024
 
 
-def _complete_end(stream: IO[bytes], last: int) -> int:
-    """Where the complete records end, checking the stream from the last record seen: each
-    gzip member must be whole, a plain WARC must end with a record's blank line."""
+def _complete_end(stream: IO[bytes], last: int) -> tuple[int, int]:
+    """Where the complete records end, and the stream's length, checking the stream from the
+    last record seen: each gzip member must be whole, a plain WARC must end with a record's
+    blank line."""
     size = _end(stream)
     if size - last > _TAIL_LIMIT:
-        return size  # a last record this large is not read again; FastWARC took it whole
+        return size, size  # a last record this large is not read again; FastWARC took it whole
     stream.seek(last)
     data = stream.read()
     if not data.startswith(b"\x1f\x8b"):
-        return size if data.endswith(b"\r\n\r\n") or not data else last
+        return (size if data.endswith(b"\r\n\r\n") or not data else last), size
     pos = last
     while data:
         member = zlib.decompressobj(wbits=31)
         try:
             member.decompress(data)
         except zlib.error:
-            return pos
+            return pos, size
         if not member.eof:
-            return pos
+            return pos, size
         pos += len(data) - len(member.unused_data)
         data = member.unused_data
-    return pos
+    return pos, size
 
 
 def _end(stream: IO[bytes]) -> int:
@@ -154,15 +150,7 @@ def _end(stream: IO[bytes]) -> int:
 
 def _with_next(page: ArchivedPage, next_offset: int) -> ArchivedPage:
     """The page with where its following record starts."""
-    return ArchivedPage(
-        page.uri,
-        page.warc_date,
-        page.status,
-        page.content_type,
-        page.body,
-        page.offset,
-        next_offset,
-    )
+    return replace(page, next_offset=next_offset)
 
 
 def _select(
@@ -205,8 +193,7 @@ def _select(
         tally["too_large"] += 1
         return None
     body = rec.reader.read()
-    content_type = http.get("Content-Type")
-    if selection.raw_test is not None and not selection.raw_test(body, content_type):
+    if selection.raw_test is not None and not selection.raw_test(body):
         tally["off_topic"] += 1
         return None
     # Rare, so looked up only for a page that would be kept.
@@ -215,7 +202,8 @@ def _select(
         return None
     tally["selected"] += 1
     uri = uri or headers.get("WARC-Target-URI") or ""
-    return ArchivedPage(uri, _naive_utc(rec.record_date), status, content_type, body, pos, pos)
+    content_type = http.get("Content-Type")
+    return ArchivedPage(uri, to_utc_naive(rec.record_date), status, content_type, body, pos, pos)
 
 
 # --------------------------------------------------------------------------------------------

@@ -132,9 +132,7 @@ def selection_for(settings: Settings, window: Window, pages: frozenset[str] | No
     a topic (every page when a topic has no query)."""
     since = datetime.combine(window.since, clock_time()) if window.since else None
     test = RawTest([t.compiled_query() for t in settings.topics])
-    if not settings.topics or test.always:
-        return Selection(since, None, pages)
-    return Selection(since, test, pages)
+    return Selection(since, None if test.always else test, pages)
 
 
 def admit_in(window: Window, counts: ScanCounts) -> Callable[[Cleaned], bool]:
@@ -150,11 +148,16 @@ def admit_in(window: Window, counts: ScanCounts) -> Callable[[Cleaned], bool]:
     return admit
 
 
-def to_page(page: ArchivedPage, source: str) -> Page:
+def url_key(page: ArchivedPage) -> str:
+    """The key the warehouse knows a page's URL by (as for a feed entry)."""
+    return stable_key(canonical_url(page.uri))
+
+
+def to_page(page: ArchivedPage, key: str, source: str) -> Page:
     """An archived response as the pipeline's Page: decoded with its HTTP charset, fetched
     when it was crawled."""
     url = page.uri
-    item = NewItem(stable_key(canonical_url(url)), url, source)
+    item = NewItem(key, url, source)
     fetched = page.warc_date or utcnow()
     return Page(
         item, decode_body(page.body, page.content_type), url, fetched, status_code=page.status
@@ -194,7 +197,7 @@ def backfill_file(
         fresh = _unsettled(wh, settings, chunk)
         counts.add("already_settled", len(chunk) - len(fresh))
         if fresh:
-            pages = [to_page(p, file.source) for p in fresh]
+            pages = [to_page(p, key, file.source) for p, key in fresh]
             batch = process_pages(pages, settings, wh.site_line_counts, admit)
             [decisions] = decide_stories(wh, [batch], settings)
             extracted = extract_batch(batch, decisions, get_extractor)
@@ -298,19 +301,18 @@ def _reporter(
 
 def _unsettled(
     wh: Warehouse, settings: Settings, chunk: Sequence[ArchivedPage]
-) -> list[ArchivedPage]:
-    """The chunk's pages whose URL is not settled yet, each URL once (an archive may hold
-    several captures of one page: the first in the file is taken)."""
-    keys = {p.uri: stable_key(canonical_url(p.uri)) for p in chunk}
-    settled = wh.settled(sorted(set(keys.values())), settings.fetch.max_attempts)
+) -> list[tuple[ArchivedPage, str]]:
+    """The chunk's pages whose URL is not settled yet, with their keys, each URL once (an
+    archive may hold several captures of one page: the first in the file is taken)."""
+    keyed = [(p, url_key(p)) for p in chunk]
+    settled = wh.settled(sorted({k for _, k in keyed}), settings.fetch.max_attempts)
     seen: set[str] = set()
     out = []
-    for p in chunk:
-        key = keys[p.uri]
+    for p, key in keyed:
         if key in settled or key in seen:
             continue
         seen.add(key)
-        out.append(p)
+        out.append((p, key))
     return out
 
 

@@ -36,6 +36,14 @@ ConfigOpt = Annotated[
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file to use [env: NEWSWATCH_DB].")]
 
 
+def _log_to_stderr(verbose: bool) -> None:
+    """Log each step (-v) or only warnings, one line per record."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
 def _settings(config: Path | None, db: Path | None) -> Settings:
     """Load settings or exit with the config error (exit code 2)."""
     try:
@@ -75,10 +83,7 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")] = False,
 ) -> None:
     """Poll, fetch, clean, match, extract and load; once, or every interval until Ctrl-C."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    _log_to_stderr(verbose)
     settings = _settings(config, db)
     while True:
         code = _run_once(settings, force=force)
@@ -439,10 +444,7 @@ def alerts_command(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each delivery.")] = False,
 ) -> None:
     """Evaluate the alert rules, then deliver pending alerts to every channel."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    _log_to_stderr(verbose)
     settings = _settings(config, db)
     from alerts.outbox import run_alerts
     from warehouse.store import WarehouseError
@@ -664,10 +666,7 @@ def backfill(
     from newswatch.backfill import backfill as run_backfill
     from newswatch.stages import Window
 
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    _log_to_stderr(verbose)
     settings = _settings(config, db)
     window = Window(_day_arg(since, "--since"), _day_arg(until, "--until"))
     try:

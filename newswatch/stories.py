@@ -151,14 +151,14 @@ def rebucket(wh: Warehouse, settings: StorySettings) -> int:
     since = utcnow().date() - timedelta(days=settings.window_days)
     total = 0
     while rows := wh.rebucket_pending(_REINDEX_CHUNK):
+        recent = [(key, t, x, day) for key, t, x, day in rows if day is not None and day >= since]
         buckets = [
             (b, key, day)
-            for key, title, text, day in rows
-            if day is not None and day >= since
+            for key, title, text, day in recent
             for b in lsh_buckets(fingerprint(title, text), params)
         ]
         wh.add_missing_buckets(buckets, [r[0] for r in rows])
-        total += sum(1 for r in rows if r[3] is not None and r[3] >= since)
+        total += len(recent)
     if total:
         log.info("stories: added newer signals' buckets to %d indexed articles", total)
     return total
