@@ -14,6 +14,7 @@ import io
 import logging
 import time
 import uuid
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -107,7 +108,11 @@ def archive_files(patterns: Iterable[str | Path], source: str) -> list[ArchiveFi
         for p in paths:
             path = Path(p).resolve()
             if path.suffix.lower() == ".wacz":
-                out += [ArchiveFile(path, source, m) for m in wacz_members(path)]
+                try:
+                    out += [ArchiveFile(path, source, m) for m in wacz_members(path)]
+                except zipfile.BadZipFile:
+                    # Listed whole, so the backfill records it as failed and goes on.
+                    out.append(ArchiveFile(path, source))
             else:
                 out.append(ArchiveFile(path, source))
     return out
@@ -205,6 +210,8 @@ def backfill_file(
             state["stored"] += stats.articles_new
 
     try:
+        if file.member is None and file.path.suffix.lower() == ".wacz":
+            raise ValueError("not a WACZ package: the file is not a readable zip")
         pages = wacz_pages(file.path) if file.member else None
         selection = selection_for(settings, window, pages)
         with open_member(file.path, file.member) as stream:

@@ -153,11 +153,16 @@ def test_unreadable_files_are_recorded_and_the_others_still_load(tmp_path, extra
     good = write_warc(tmp_path / "good.warc.gz", sample_records()[:6])
     junk = tmp_path / "junk.warc.gz"
     junk.write_bytes(b"this is not a web archive\n" * 100)
-    results = backfill(settings, archive_files([junk, good], "warc"), extractor=extractor)
-    assert [r.status for r in results] == ["failed", "done"]
+    bad_wacz = tmp_path / "broken.wacz"
+    bad_wacz.write_bytes(b"PK not really a zip")
+    results = backfill(settings, archive_files([bad_wacz, junk, good], "warc"), extractor=extractor)
+    assert [r.status for r in results] == ["failed", "failed", "done"]
+    assert "not a WACZ package" in (results[0].error or "")
+    results = results[1:]
     assert "no WARC record" in (results[0].error or "")
     rows = table(settings.db_path, "SELECT path, status, error FROM warc_files ORDER BY path")
     assert [(Path(p).name, s) for p, s, _ in rows] == [
+        ("broken.wacz", "failed"),
         ("good.warc.gz", "done"),
         ("junk.warc.gz", "failed"),
     ]
@@ -194,3 +199,15 @@ def test_the_command_backfills_with_a_window_and_feeds_lists_the_file(tmp_path):
     assert "Web-archive files" in feeds.output and "2022-01-06..2022-01-09" in feeds.output
     bad = runner.invoke(app, ["backfill", "--since", "6 Jan", str(warc), "--db", str(db)])
     assert bad.exit_code == 2
+
+
+def test_a_live_run_leaves_warc_sources_to_the_backfill(tmp_path, make_config):
+    from newswatch.pipeline import run_once
+
+    warc = write_warc(tmp_path / "crawl.warc.gz", sample_records()[:3])
+    config = make_config(f"  - {{name: cc, kind: warc, path: '{warc}'}}\n")
+    settings = load_settings(config, db=tmp_path / "w.duckdb", env={})
+    assert [s.name for s in settings.sources] == ["cc"] and settings.polled_sources == []
+    summary = run_once(settings)
+    assert summary.counts.get("sources_polled", 0) == 0
+    assert table(settings.db_path, "SELECT count(*) FROM articles") == [(0,)]
