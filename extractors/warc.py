@@ -90,6 +90,8 @@ def scan(
     records = ArchiveIterator(stream, record_types=wanted, parse_http=True)
     pending: ArchivedPage | None = None
     last = start
+    tally = counts.counts
+    seen = 0
     try:
         for record in records:
             pos = int(record.stream_pos)  # absolute, even after a seek
@@ -97,9 +99,10 @@ def scan(
             if pending is not None:
                 yield _with_next(pending, pos)
                 pending = None
-            counts.add("records")
+            tally["records"] += 1
             pending = _select(record, pos, counts, selection)
-            if on_progress is not None and counts.counts["records"] % every == 0:
+            seen += 1
+            if on_progress is not None and seen % every == 0:
                 on_progress()
     except OSError:
         counts.add("unreadable")
