@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 
 # The snapshot's name inside the writer's connection while it is being written.
 _ALIAS = "newswatch_analyst_snapshot"
+# The snapshot is written in DuckDB 1.5's storage format, whatever the writer's version, so the
+# clients analysts install open it: `pip install duckdb-cli` gives the 1.5 CLI (there is no 2.x
+# CLI on PyPI) and a 1.5 CLI refuses a file in 2.0's format (docs/warehouse.md).
+STORAGE_VERSION = "v1.5.0"
 
 # What `snapshot_info` counts: (column, query on the source database).
 _COUNTS = (
@@ -80,7 +84,7 @@ def _count(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
 def _copy(conn: duckdb.DuckDBPyConnection, source: str, tmp: Path) -> SnapshotInfo:
     """Copy database `source` of `conn` into a new file `tmp`, with a `snapshot_info` row."""
     snap = _quote(_ALIAS)
-    conn.execute(f"ATTACH {_literal(str(tmp))} AS {snap}")
+    conn.execute(f"ATTACH {_literal(str(tmp))} AS {snap} (STORAGE_VERSION '{STORAGE_VERSION}')")
     try:
         # One transaction: the copy and its counts see the same state of the warehouse.
         conn.execute("BEGIN TRANSACTION")

@@ -302,3 +302,36 @@ def test_cli_reads_the_snapshot_while_a_writer_holds_the_warehouse(tmp_path):
         assert f"{settings.db_path}: cannot open DuckDB file" in locked.stderr.replace("\n", "")
     finally:
         holder.communicate(timeout=30)
+
+
+def test_the_duckdb_cli_analysts_install_opens_the_snapshot(tmp_path):
+    # duckdb-cli from PyPI (the dev extra pins it) is the 1.5 CLI: the newest on PyPI, and it
+    # refuses a file in DuckDB 2.0's storage format. The snapshot is written in 1.5's.
+    cli = Path(sys.executable).with_name("duckdb")
+    if not cli.exists():
+        pytest.fail(f"{cli} missing: install the dev extra (requirements.lock pins duckdb-cli)")
+    db, snap = tmp_path / "nw.duckdb", tmp_path / "analyst.duckdb"
+    with Warehouse(db) as wh:
+        load(wh, 0, 12)
+        publish_snapshot(wh, snap)
+    sql = (
+        "SELECT count(*) FROM articles; "
+        "SELECT count(*) FROM entity_daily; "
+        f"SELECT count(*) FROM entity_partners('{NAMES[0][0]}', 30);"
+    )
+    out = subprocess.run(
+        [str(cli), "-readonly", "-csv", "-noheader", str(snap), "-c", sql],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    counts = [int(line) for line in out.stdout.split()]
+    assert counts[0] == 12 and counts[1] == len(NAMES) and counts[2] > 0
+    version = subprocess.run([str(cli), "--version"], capture_output=True, text=True, timeout=30)
+    assert version.stdout.startswith("v1.")  # the point: an older CLI than the writer
+    # The writer's own file stays in the writer's format, which that CLI cannot open.
+    refused = subprocess.run(
+        [str(cli), "-readonly", str(db), "-c", "SELECT 1"], capture_output=True, timeout=60
+    )
+    assert duckdb.__version__.startswith("1.") or refused.returncode != 0
