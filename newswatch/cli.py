@@ -787,6 +787,47 @@ def report(
         console.print(f"charts: {png}", highlight=False)
 
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def web(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8050,
+) -> None:
+    """Serve the explorer (read-only, over the analyst snapshot) until Ctrl-C.
+
+    Off localhost it needs a token in NEWSWATCH_WEB_TOKEN; open it once as /?token=..."""
+    import os
+
+    import uvicorn
+
+    from newswatch.web.app import create_app
+    from warehouse.snapshot import snapshot_path
+
+    settings = _settings(config, db)
+    token = os.environ.get("NEWSWATCH_WEB_TOKEN") or None
+    if host not in _LOOPBACK and token is None:
+        err.print(
+            Text(
+                f"refusing to serve on {host} without a token: set NEWSWATCH_WEB_TOKEN "
+                "(anyone who can reach the port could read the warehouse)",
+                style="bold red",
+            )
+        )
+        raise typer.Exit(2)
+    snapshot = snapshot_path(settings)
+    if not snapshot.is_file():
+        err.print(
+            f"no analyst snapshot at {snapshot} yet: the explorer shows it once a run publishes one"
+        )
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"explorer: http://{shown}:{port}/  (snapshot {snapshot})", highlight=False)
+    uvicorn.run(create_app(snapshot, token), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point for `python -m newswatch`."""
     try:

@@ -21,6 +21,9 @@ class AnalystSettings(ConfigSpec):
     # run publishes, so the snapshot is never behind; raise it when a very large warehouse
     # takes seconds to copy and runs come every few seconds).
     min_interval_seconds: float = Field(0.0, ge=0)
+    # Where analysts reach the explorer (`newswatch web`, or /newswatch/ under Airflow), e.g.
+    # http://127.0.0.1:8050: the HTML report then links each entity to its explorer page.
+    explorer_url: str | None = Field(None, pattern=r"^https?://")
 
 
 class SnapshotConfig(Protocol):

@@ -1,0 +1,70 @@
+"""The snapshot the explorer reads, reopened whenever newswatch publishes a new one."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+
+from warehouse.store import CONFINED_CONFIG, confine
+
+
+class NoSnapshot(Exception):
+    """There is no analyst snapshot to read yet."""
+
+
+def _literal(text: str) -> str:
+    """A DuckDB string literal (ATTACH takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+class SnapshotSource:
+    """Cursors on the newest analyst snapshot, confined to it (no file, URL or extension).
+
+    newswatch replaces the snapshot by renaming a new file over it, so a changed inode means a
+    new snapshot. Each open is a fresh in-memory database that attaches the file: DuckDB
+    shares one instance per path inside a process, which would keep serving the old file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    def _stat(self) -> tuple[int, int]:
+        """The file's identity: a new snapshot is a new inode."""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            raise NoSnapshot(
+                f"{self.path}: no analyst snapshot yet (`newswatch run --once` publishes one)"
+            ) from None
+        return st.st_ino, st.st_mtime_ns
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """A confined, read-only connection to the file as it is now."""
+        conn = duckdb.connect(":memory:", config=CONFINED_CONFIG)
+        conn.execute(f"ATTACH {_literal(str(self.path))} AS snapshot (READ_ONLY)")
+        conn.execute("USE snapshot")
+        confine(conn)
+        return conn
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for one request (cursors are per thread; the connection is shared)."""
+        stamp = self._stat()
+        with self._lock:
+            if self._conn is None or stamp != self._stamp:
+                # The old connection lives on in cursors still answering; they hold its file.
+                self._conn, self._stamp = self._open(), stamp
+            cursor = self._conn.cursor()
+        cursor.execute("USE snapshot")  # a cursor starts in the in-memory database
+        return cursor
+
+    def published_at(self) -> str | None:
+        """When the snapshot was published (UTC), if it says."""
+        try:
+            row = self.cursor().execute("SELECT max(published_at) FROM snapshot_info").fetchone()
+        except duckdb.Error:
+            return None
+        return f"{row[0]:%Y-%m-%d %H:%M} UTC" if row and row[0] else None

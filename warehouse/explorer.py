@@ -1,0 +1,237 @@
+"""The explorer's reads: overview, entity, story, search and alerts, each within an analyst's
+filters (topic, date range, language, site, entity label).
+
+Plain functions over a DuckDB connection to a newswatch warehouse or its analyst snapshot; the
+SQL lives in sql/explorer.sql and every value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any, Literal
+
+import duckdb
+
+from warehouse.sql import dict_rows, named_queries
+
+Bucket = Literal["day", "hour"]
+DEFAULT_DAYS = 30
+MAX_TERMS = 8
+_PARAM = re.compile(r"\$([a-z_]+)")
+_TERM = re.compile(r"\w[\w'-]*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What an analyst narrowed the view to; None is "any". Dates are whole UTC days."""
+
+    topic: str | None = None
+    since: date | None = None
+    until: date | None = None  # inclusive
+    language: str | None = None
+    site: str | None = None
+    label: str | None = None
+
+    def fast(self) -> bool:
+        """Whether the trend tables (kept per topic and day) answer this scope exactly."""
+        return self.language is None and self.site is None
+
+
+@cache
+def _queries() -> dict[str, str]:
+    """The named statements of sql/explorer.sql."""
+    return named_queries("explorer.sql")
+
+
+def _strip_comments(sql: str) -> str:
+    """A statement without its leading comment lines."""
+    lines = sql.splitlines()
+    while lines and lines[0].lstrip().startswith("--"):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+@cache
+def _scoped(name: str) -> str:
+    """A named statement run over the `scope` of the filters (one WITH clause for both)."""
+    body = _strip_comments(_queries()[name])
+    scope = f"scope AS (\n{_strip_comments(_queries()['scope'])}\n)"
+    if body.upper().startswith("WITH "):
+        return f"WITH {scope},\n{body[5:]}"
+    return f"WITH {scope}\n{body}"
+
+
+def _run(conn: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Execute with the parameters the statement names (DuckDB refuses unused ones)."""
+    wanted = set(_PARAM.findall(sql))
+    return dict_rows(conn.execute(sql, {k: v for k, v in params.items() if k in wanted}))
+
+
+def window(conn: duckdb.DuckDBPyConnection, filters: Filters) -> Filters:
+    """The filters with both dates set: by default the last 30 days up to the newest article."""
+    if filters.since is not None and filters.until is not None:
+        return filters
+    row = _run(conn, _queries()["bounds"], {})[0]
+    newest = row["newest"].date() if row["newest"] else datetime.now().date()
+    until = filters.until or newest
+    since = filters.since or until - timedelta(days=DEFAULT_DAYS - 1)
+    return replace(filters, since=min(since, until), until=until)
+
+
+def _params(filters: Filters, **extra: Any) -> dict[str, Any]:
+    """Bound parameters for a scope: `until` becomes the exclusive end of its day."""
+    f = filters
+    assert f.since is not None and f.until is not None, "call window() first"
+    return {
+        "topic": f.topic,
+        "since": datetime.combine(f.since, time()),
+        "until": datetime.combine(f.until + timedelta(days=1), time()),
+        "language": f.language,
+        "site": f.site,
+        "label": f.label,
+        **extra,
+    }
+
+
+def choices(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The values each filter menu offers: topics, languages, sites, labels."""
+    out: dict[str, list[str]] = {"topic": [], "language": [], "site": [], "label": []}
+    for r in _run(conn, _queries()["choices"], {}):
+        out[r["kind"]].append(r["value"])
+    return out
+
+
+def days(conn: duckdb.DuckDBPyConnection, filters: Filters) -> list[dict[str, Any]]:
+    """Articles and stories per day of the scope, every day of the window (zeros included)."""
+    counted = {r["day"]: r for r in _run(conn, _scoped("days"), _params(filters))}
+    assert filters.since is not None and filters.until is not None
+    out, day = [], filters.since
+    while day <= filters.until:
+        r = counted.get(day)
+        out.append(
+            {"day": day, "articles": r["articles"] if r else 0, "stories": r["stories"] if r else 0}
+        )
+        day += timedelta(days=1)
+    return out
+
+
+def top_entities(
+    conn: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 20
+) -> list[dict[str, Any]]:
+    """The entities named in the most stories of the scope."""
+    sql = _queries()["top_entities_fast"] if filters.fast() else _scoped("top_entities")
+    return _run(conn, sql, _params(filters, limit=limit))
+
+
+def rising(
+    conn: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 10
+) -> list[dict[str, Any]]:
+    """Entities whose stories on the window's last day beat their daily average before."""
+    return _run(conn, _scoped("rising"), _params(filters, limit=limit))
+
+
+def newest_alerts(
+    conn: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The latest alerts of the topic, with how each channel's delivery stands."""
+    return _run(conn, _queries()["newest_alerts"], {"topic": filters.topic, "limit": limit})
+
+
+def feed_health(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every source: last success, last error, failures in a row, articles stored."""
+    return _run(conn, _queries()["feed_health"], {})
+
+
+def entity_ids(
+    conn: duckdb.DuckDBPyConnection, entity: str, label: str | None = None
+) -> list[dict[str, Any]]:
+    """The stored entities an analyst means by `entity` (name, alias or written form)."""
+    return _run(conn, _queries()["entity_ids"], {"entity": entity, "label": label})
+
+
+def entity_series(
+    conn: duckdb.DuckDBPyConnection, ids: list[str], filters: Filters, by: Bucket = "day"
+) -> list[dict[str, Any]]:
+    """Mentions, articles and stories of the entity per bucket of the scope (gaps left out)."""
+    if by not in ("day", "hour"):
+        raise ValueError(f"bucket must be 'day' or 'hour', not {by!r}")
+    return _run(conn, _scoped("entity_series"), _params(filters, ids=ids, by=by))
+
+
+def entity_stories(
+    conn: duckdb.DuckDBPyConnection,
+    ids: list[str],
+    filters: Filters,
+    bucket: tuple[datetime, datetime] | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """The stories naming the entity, optionally only those in one bucket of its chart."""
+    start, end = bucket if bucket else (None, None)
+    params = _params(filters, ids=ids, bucket_start=start, bucket_end=end, limit=limit)
+    return _run(conn, _scoped("entity_stories"), params)
+
+
+def entity_partners(
+    conn: duckdb.DuckDBPyConnection, ids: list[str], filters: Filters, limit: int = 15
+) -> list[dict[str, Any]]:
+    """Entities named in the same articles, by distinct stories."""
+    return _run(conn, _scoped("entity_partners"), _params(filters, ids=ids, limit=limit))
+
+
+def entity_forms(conn: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]]:
+    """How the entity is written, per language."""
+    return _run(conn, _queries()["entity_forms"], {"ids": ids})
+
+
+def story(conn: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any] | None:
+    """A story's own row, or None."""
+    rows = _run(conn, _queries()["story"], {"story": key})
+    return rows[0] if rows else None
+
+
+def story_articles(conn: duckdb.DuckDBPyConnection, key: str) -> list[dict[str, Any]]:
+    """Every article (copy) of a story, the opening one first."""
+    return _run(conn, _queries()["story_articles"], {"story": key})
+
+
+def story_merges(conn: duckdb.DuckDBPyConnection, key: str) -> list[dict[str, Any]]:
+    """Stories merged into this one, with their evidence."""
+    return _run(conn, _queries()["story_merges"], {"story": key})
+
+
+def story_alerts(conn: duckdb.DuckDBPyConnection, key: str) -> list[dict[str, Any]]:
+    """The alerts sent for a story."""
+    return _run(conn, _queries()["story_alerts"], {"story": key})
+
+
+def alerts(
+    conn: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 500
+) -> list[dict[str, Any]]:
+    """The outbox within the filters: one row per alert and channel, newest first."""
+    return _run(conn, _queries()["alerts"], _params(filters, limit=limit))
+
+
+def search_terms(query: str) -> list[str]:
+    """The lower-case words of a search, at most MAX_TERMS, each once."""
+    words = [w.lower() for w in _TERM.findall(query)]
+    return list(dict.fromkeys(words))[:MAX_TERMS]
+
+
+def search(
+    conn: duckdb.DuckDBPyConnection, query: str, filters: Filters, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Articles of the scope holding every word of `query`, best BM25 score first."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    return _run(conn, _scoped("search"), _params(filters, terms=terms, limit=limit))
+
+
+def suggest(conn: duckdb.DuckDBPyConnection, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Entity names with a word starting with `prefix`, most stories first."""
+    if not prefix.strip():
+        return []
+    return _run(conn, _queries()["suggest"], {"prefix": prefix.strip(), "limit": limit})

@@ -1,0 +1,263 @@
+-- The explorer's reads (warehouse/explorer.py). Named `$parameters` only, never formatted values.
+-- Most queries run after the `scope` fragment, which warehouse/explorer.py places in front of
+-- them as `WITH scope AS (...)`: the articles inside the analyst's filters. $since and $until
+-- are TIMESTAMPs ($until exclusive); $topic, $language and $site are NULL when not set.
+
+-- name: scope
+SELECT ae.article_key, ae.story_key, ae.title, ae.url, ae.source, ae.site, ae.event_time,
+       ae.language
+FROM article_events ae
+WHERE ae.event_time >= CAST($since AS TIMESTAMP)
+  AND ae.event_time < CAST($until AS TIMESTAMP)
+  AND ($language IS NULL OR ae.language = $language)
+  AND ($site IS NULL OR ae.site = $site)
+  AND ($topic IS NULL OR ae.article_key IN (
+        SELECT article_key FROM topic_matches WHERE topic = $topic))
+
+-- name: bounds
+-- The newest event time, so default windows end where the data ends (a backfill of 2022 is
+-- explored in 2022, not in an empty "last 30 days").
+SELECT max(coalesce(least(published, fetched_at), fetched_at)) AS newest,
+       min(coalesce(least(published, fetched_at), fetched_at)) AS oldest
+FROM articles
+
+-- name: choices
+-- What the filter menus offer.
+SELECT 'topic' AS kind, topic AS value FROM (SELECT DISTINCT topic FROM topic_matches)
+UNION ALL SELECT 'language', language FROM (SELECT DISTINCT language FROM articles
+                                            WHERE language IS NOT NULL AND language <> '')
+UNION ALL SELECT 'site', site FROM (SELECT DISTINCT site FROM articles WHERE site IS NOT NULL)
+UNION ALL SELECT 'label', label FROM (SELECT DISTINCT label FROM entities)
+ORDER BY kind, value
+
+-- name: days
+-- Articles and distinct stories per day of the scope.
+SELECT CAST(event_time AS DATE) AS day, count(*) AS articles,
+       count(DISTINCT story_key) AS stories
+FROM scope
+GROUP BY day
+ORDER BY day
+
+-- name: top_entities_fast
+-- The entities named in the most stories, from the trend table kept at load (entity_days):
+-- used when the scope is only a topic and whole days, so a million articles cost a few rows
+-- per entity. A story counts on the day of the article that opened it.
+SELECT e.name AS entity, e.label, sum(d.stories)::BIGINT AS stories,
+       sum(d.articles)::BIGINT AS articles, sum(d.mentions)::BIGINT AS mentions
+FROM entity_days d
+JOIN entities e ON e.entity_no = d.entity_no
+WHERE d.topic = coalesce(CAST($topic AS VARCHAR), '')
+  AND d.day >= CAST($since AS DATE) AND d.day < CAST($until AS DATE)
+  AND ($label IS NULL OR e.label = $label)
+GROUP BY ALL
+HAVING sum(d.articles) > 0
+ORDER BY stories DESC, mentions DESC, entity, e.label
+LIMIT $limit
+
+-- name: top_entities
+-- The same over the articles of the scope (any filter): distinct stories naming each entity.
+SELECT e.name AS entity, e.label, count(DISTINCT s.story_key) AS stories,
+       count(*) AS articles, sum(m.count)::BIGINT AS mentions
+FROM scope s
+JOIN mentions m USING (article_key)
+JOIN entities e USING (entity_id)
+WHERE $label IS NULL OR e.label = $label
+GROUP BY ALL
+ORDER BY stories DESC, mentions DESC, entity, e.label
+LIMIT $limit
+
+-- name: rising
+-- Stories of the scope's last day against the daily average of the 7 days before it;
+-- ratio = (recent + 1) / (average + 1), as the trend API ranks them.
+WITH named AS (
+    SELECT e.name AS entity, e.label, s.story_key, s.event_time
+    FROM scope s
+    JOIN mentions m USING (article_key)
+    JOIN entities e USING (entity_id)
+    WHERE ($label IS NULL OR e.label = $label)
+      AND s.event_time >= CAST($until AS TIMESTAMP) - INTERVAL 8 DAY
+),
+counts AS (
+    SELECT entity, label,
+           count(DISTINCT story_key) FILTER (
+               WHERE event_time >= CAST($until AS TIMESTAMP) - INTERVAL 1 DAY) AS recent,
+           count(DISTINCT story_key) FILTER (
+               WHERE event_time < CAST($until AS TIMESTAMP) - INTERVAL 1 DAY) / 7.0 AS average
+    FROM named
+    GROUP BY ALL
+)
+SELECT entity, label, recent, round(average, 2) AS average,
+       round((recent + 1) / (average + 1), 2) AS ratio
+FROM counts
+WHERE recent > 0
+ORDER BY ratio DESC, recent DESC, entity
+LIMIT $limit
+
+-- name: newest_alerts
+SELECT a.alert_key, a.created_at, a.rule, a.entity, a.label, a.topic, a.title, a.url,
+       a.site, coalesce(a.story_key, a.article_key) AS story_key,
+       string_agg(d.channel || ': ' || d.status, ', ' ORDER BY d.channel) AS deliveries
+FROM alerts a
+LEFT JOIN deliveries d USING (alert_key)
+WHERE ($topic IS NULL OR a.topic = $topic)
+GROUP BY ALL
+ORDER BY a.created_at DESC, a.alert_key
+LIMIT $limit
+
+-- name: feed_health
+SELECT s.name, s.kind, s.last_success, s.last_error, s.last_error_at,
+       s.consecutive_failures, s.items_seen,
+       (SELECT count(*) FROM articles a WHERE a.source = s.name) AS articles
+FROM sources s
+ORDER BY s.consecutive_failures DESC, s.name
+
+-- name: entity_ids
+-- The entities an analyst means by $entity (a name, an alias or a written form).
+SELECT entity_id, name, label FROM entities_named($entity)
+WHERE $label IS NULL OR label = $label
+ORDER BY label
+
+-- name: entity_series
+-- Per $by bucket ('day' | 'hour'): the entity's mentions, articles and distinct stories in the
+-- scope; buckets without any are left out (the chart fills them).
+SELECT date_trunc($by, s.event_time) AS bucket, sum(m.count)::BIGINT AS mentions,
+       count(*) AS articles, count(DISTINCT s.story_key) AS stories
+FROM scope s
+JOIN mentions m USING (article_key)
+WHERE m.entity_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))
+GROUP BY bucket
+ORDER BY bucket
+
+-- name: entity_stories
+-- The stories naming the entity in the scope, optionally only in one bucket
+-- [$bucket_start, $bucket_end): what drives a bar of its chart. Most articles first.
+SELECT s.story_key, st.title, st.url, min(s.event_time) AS first_seen,
+       count(DISTINCT s.article_key) AS articles, list_sort(list_distinct(list(s.site))) AS sites,
+       sum(m.count)::BIGINT AS mentions
+FROM scope s
+JOIN mentions m USING (article_key)
+LEFT JOIN stories st ON st.story_key = s.story_key
+WHERE m.entity_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))
+  AND ($bucket_start IS NULL OR s.event_time >= CAST($bucket_start AS TIMESTAMP))
+  AND ($bucket_end IS NULL OR s.event_time < CAST($bucket_end AS TIMESTAMP))
+GROUP BY ALL
+ORDER BY articles DESC, first_seen DESC, s.story_key
+LIMIT $limit
+
+-- name: entity_partners
+-- Entities named in the same articles of the scope, by distinct stories.
+WITH own AS (
+    SELECT DISTINCT s.article_key, s.story_key
+    FROM scope s
+    JOIN mentions m USING (article_key)
+    WHERE m.entity_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))
+)
+SELECT e.name AS entity, e.label, count(DISTINCT o.story_key) AS stories
+FROM own o
+JOIN mentions m USING (article_key)
+JOIN entities e USING (entity_id)
+WHERE m.entity_id NOT IN (SELECT unnest(CAST($ids AS VARCHAR[])))
+GROUP BY ALL
+ORDER BY stories DESC, entity, e.label
+LIMIT $limit
+
+-- name: entity_forms
+-- How the entity is written, per language, most written first.
+SELECT f.language, f.form, f.articles
+FROM entity_forms f
+WHERE f.entity_id IN (SELECT unnest(CAST($ids AS VARCHAR[])))
+ORDER BY f.language, f.articles DESC, f.form
+
+-- name: story
+SELECT story_key, first_seen, last_seen, title, url, sources, sites, articles
+FROM stories
+WHERE story_key = $story
+
+-- name: story_articles
+-- Every article of a story, the opening one first, with how it was found to be a copy.
+SELECT a.article_key, a.title, a.url, a.site, a.source,
+       coalesce(least(a.published, a.fetched_at), a.fetched_at) AS event_time, a.language,
+       coalesce(a.copy_kind, 'original') AS copy_kind, a.copy_score, a.copy_of, a.words
+FROM articles a
+WHERE a.story_key = $story
+ORDER BY event_time, a.article_key
+
+-- name: story_merges
+-- Stories merged into this one, with the evidence (the matching article and its score).
+SELECT merged_key, article_key, evidence, score, merged_at
+FROM story_merges
+WHERE into_key = $story
+ORDER BY merged_at
+
+-- name: story_alerts
+SELECT a.alert_key, a.created_at, a.rule, a.entity, a.label, a.topic,
+       string_agg(d.channel || ': ' || d.status, ', ' ORDER BY d.channel) AS deliveries
+FROM alerts a
+LEFT JOIN deliveries d USING (alert_key)
+WHERE coalesce(a.story_key, a.article_key) = $story
+GROUP BY ALL
+ORDER BY a.created_at
+
+-- name: alerts
+-- The outbox: one row per alert and channel, newest first.
+SELECT a.created_at, a.rule, a.topic, a.entity, a.label, a.title, a.url, a.site,
+       coalesce(a.story_key, a.article_key) AS story_key, d.channel, d.status, d.attempts,
+       d.last_error, d.sent_at, d.next_attempt_at
+FROM alerts a
+LEFT JOIN deliveries d USING (alert_key)
+WHERE ($topic IS NULL OR a.topic = $topic)
+  AND ($label IS NULL OR a.label = $label)
+  AND ($site IS NULL OR a.site = $site)
+  AND a.created_at >= CAST($since AS TIMESTAMP) AND a.created_at < CAST($until AS TIMESTAMP)
+ORDER BY a.created_at DESC, a.alert_key, d.channel
+LIMIT $limit
+
+-- name: search
+-- Full text over the scope's articles: every term ($terms, lower case) must occur in the
+-- title or text; ranked by Okapi BM25 (k1 = 1.2, b = 0.75) with term frequencies counted as
+-- substring occurrences and document frequencies over the whole scope.
+WITH docs AS (
+    SELECT s.article_key, a.words,
+           lower(coalesce(a.title, '') || ' ' || a.text) AS body
+    FROM scope s
+    JOIN articles a USING (article_key)
+),
+freq AS (
+    SELECT article_key, words,
+           list_transform(CAST($terms AS VARCHAR[]),
+                          lambda t: (length(body) - length(replace(body, t, ''))) // length(t)) AS tfs
+    FROM docs
+),
+stats AS (SELECT count(*) AS n, greatest(avg(words), 1) AS avgdl FROM docs),
+per_term AS (
+    SELECT article_key, words, unnest(tfs) AS tf, generate_subscripts(tfs, 1) AS i
+    FROM freq
+),
+df AS (SELECT i, count(*) FILTER (WHERE tf > 0) AS n_t FROM per_term GROUP BY i),
+hits AS (SELECT article_key FROM freq WHERE list_min(tfs) > 0),
+scored AS (
+    SELECT p.article_key,
+           sum(ln(1 + (st.n - df.n_t + 0.5) / (df.n_t + 0.5))
+               * p.tf * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * p.words / st.avgdl))) AS score
+    FROM per_term p
+    JOIN hits USING (article_key)
+    JOIN df USING (i)
+    CROSS JOIN stats st
+    GROUP BY p.article_key
+)
+SELECT s.article_key, s.story_key, s.title, s.url, s.site, s.source, s.event_time,
+       s.language, round(sc.score, 3) AS score, a.text
+FROM scored sc
+JOIN scope s USING (article_key)
+JOIN articles a USING (article_key)
+ORDER BY sc.score DESC, s.event_time DESC, s.article_key
+LIMIT $limit
+
+-- name: suggest
+-- Entity names starting with what was typed (any word of the name), most stories first.
+SELECT name, label
+FROM entities
+WHERE starts_with(lower(name), lower($prefix))
+   OR contains(lower(name), ' ' || lower($prefix))
+ORDER BY total_stories DESC, name
+LIMIT $limit
