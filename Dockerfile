@@ -10,6 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     AIRFLOW_HOME=/opt/airflow \
     AIRFLOW__CORE__DAGS_FOLDER=/opt/newswatch/dags \
+    AIRFLOW__CORE__PLUGINS_FOLDER=/opt/newswatch/plugins \
     AIRFLOW__CORE__LOAD_EXAMPLES=false \
     NEWSWATCH_CONFIG=/opt/newswatch/config \
     NEWSWATCH_DB=/data/warehouse/newswatch.duckdb \
@@ -40,6 +41,7 @@ RUN python -m pip install --no-deps --no-build-isolation -e .
 COPY config ./config
 COPY samples ./samples
 COPY dags ./dags
+COPY plugins ./plugins
 COPY deploy ./deploy
 
 # Unprivileged user with Airflow's conventional uid 50000 and group 0 (root group, so an

@@ -211,6 +211,7 @@ def live(
             title="newswatch is running under Airflow (Ctrl-C stops everything)", show_header=False
         )
         info.add_row(*cells("Airflow UI", cfg.url))
+        info.add_row(*cells("explorer", f"{cfg.url}/newswatch/ (Airflow login)"))
         info.add_row(*cells("login", f"admin; password in {cfg.passwords}"))
         info.add_row(*cells("warehouse", str(settings.db_path.resolve())))
         info.add_row(*cells("alerts file", ", ".join(str(p.resolve()) for p in jsonl) or "(none)"))

@@ -8,6 +8,7 @@ reader sees) are shown as visible escapes instead of being passed on.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
@@ -44,3 +45,11 @@ def forms_text(by_language: dict[str, list[str]], per_language: int = 4) -> str:
         f"{lang or '?'}: {', '.join(found[:per_language])}"
         for lang, found in sorted(by_language.items())
     )
+
+
+def script_json(value: Any) -> str:
+    """JSON that cannot end or confuse the <script> element it sits in."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -58,6 +58,8 @@ def airflow_env(cfg: LiveConfig, settings: Settings) -> dict[str, str]:
         {
             "AIRFLOW_HOME": str(cfg.home),
             "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+            # The explorer, mounted at /newswatch/ of the Airflow UI (plugins/).
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "false",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "true",
             "AIRFLOW__CORE__PARALLELISM": str(cfg.parallelism),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 import altair as alt
 import duckdb
 
-from newswatch.display import forms_text, printable
+from newswatch.display import forms_text, printable, script_json
 from newswatch.settings import Settings
 from warehouse import trends
 from warehouse.store import Warehouse
@@ -95,14 +94,6 @@ _EMBED = (
     "vegaEmbed('#vis', JSON.parse(document.getElementById('spec').textContent),"
     " {renderer: 'svg', actions: false}).catch(console.error);"
 )
-
-
-def script_json(value: Any) -> str:
-    """JSON that cannot end or confuse the <script> element it sits in."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, escaped)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _csp_hash(script: str) -> str:

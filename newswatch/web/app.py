@@ -32,7 +32,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from newswatch.report import script_json
+from newswatch.display import script_json
 from newswatch.web import charts
 from newswatch.web.source import NoSnapshot, SnapshotSource
 from warehouse import explorer as ex
@@ -371,8 +371,9 @@ def _bucket(value: str | None, by: str) -> tuple[datetime, datetime] | None:
     return start, start + timedelta(days=1)
 
 
-def create_app(snapshot: Path, token: str | None = None) -> Starlette:
-    """The explorer over the snapshot file at `snapshot`; `token` guards every request."""
+def create_app(snapshot: Path | Callable[[], Path], token: str | None = None) -> Starlette:
+    """The explorer over the snapshot file at `snapshot` (or where a callable says, asked on
+    the first request); `token` guards every request."""
     explorer = Explorer(SnapshotSource(snapshot), token)
 
     def view(fn: Callable[[Request], Response]) -> Callable[[Request], Awaitable[Response]]:

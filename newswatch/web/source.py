@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -26,11 +27,18 @@ class SnapshotSource:
     new snapshot. Each open is a fresh in-memory database that attaches the file: DuckDB
     shares one instance per path inside a process, which would keep serving the old file."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path | Callable[[], Path]) -> None:
+        self._where = path
         self._lock = threading.Lock()
         self._conn: duckdb.DuckDBPyConnection | None = None
         self._stamp: tuple[int, int] | None = None
+
+    @property
+    def path(self) -> Path:
+        """The snapshot file (resolved on first use when given as a callable)."""
+        if callable(self._where):
+            self._where = self._where()
+        return self._where
 
     def _stat(self) -> tuple[int, int]:
         """The file's identity: a new snapshot is a new inode."""
