@@ -782,7 +782,14 @@ def report(
 
     settings = _settings(config, db)
     with _open_read_only(settings) as wh:
-        path = write_report(wh.conn, out, days=days, topic=topic, png_dir=png)
+        path = write_report(
+            wh.conn,
+            out,
+            days=days,
+            topic=topic,
+            png_dir=png,
+            explorer_url=settings.analyst.explorer_url,
+        )
     console.print(f"report: {path}", highlight=False)
     if png is not None:
         console.print(f"charts: {png}", highlight=False)

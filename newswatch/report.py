@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import altair as alt
 import duckdb
@@ -57,13 +58,17 @@ def write_report(
     days: int = 30,
     topic: str | None = None,
     png_dir: Path | str | None = None,
+    explorer_url: str | None = None,
 ) -> Path:
-    """Write the report to `out` (and each chart as PNG into `png_dir`); return its path."""
+    """Write the report to `out` (and each chart as PNG into `png_dir`); return its path.
+    With `explorer_url`, the page links the overview and each top entity into the explorer."""
     if isinstance(source, duckdb.DuckDBPyConnection):
         charts = build_charts(source, days=days, topic=topic)
+        links = explorer_links(source, explorer_url, days=days, topic=topic)
     else:
         with duckdb.connect(str(source), read_only=True) as conn:
             charts = build_charts(conn, days=days, topic=topic)
+            links = explorer_links(conn, explorer_url, days=days, topic=topic)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     scope = f"topic {topic}" if topic else "all topics"
@@ -77,7 +82,9 @@ def write_report(
         )
     )
     page = page.resolve_scale(color="independent")
-    out.write_text(report_html(page.to_dict(), f"newswatch report: {scope}"), encoding="utf-8")
+    out.write_text(
+        report_html(page.to_dict(), f"newswatch report: {scope}", links), encoding="utf-8"
+    )
     if png_dir is not None:
         import vl_convert
 
@@ -102,8 +109,26 @@ def _csp_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def report_html(spec: dict[str, Any], title: str) -> str:
-    """The self-contained page for a Vega-Lite spec."""
+def explorer_links(
+    conn: duckdb.DuckDBPyConnection,
+    explorer_url: str | None,
+    *,
+    days: int,
+    topic: str | None,
+) -> list[tuple[str, str]]:
+    """(text, URL) of the explorer's overview and of each top entity's page; none without one."""
+    if not explorer_url:
+        return []
+    base = explorer_url.rstrip("/")
+    scope = {"topic": topic} if topic else {}
+    links = [("Explorer overview", f"{base}/?{urlencode(scope)}")]
+    for r in trends.top_entities(conn, days=days, limit=TOP_LINES, topic=topic):
+        links.append((r["entity"], f"{base}/entity?{urlencode({**scope, 'name': r['entity']})}"))
+    return links
+
+
+def report_html(spec: dict[str, Any], title: str, links: Sequence[tuple[str, str]] = ()) -> str:
+    """The self-contained page for a Vega-Lite spec, with links into the explorer if given."""
     import vl_convert
 
     bundle = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # the stub misses its default
@@ -120,10 +145,20 @@ def report_html(spec: dict[str, Any], title: str) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">\n'
         f"<title>{html.escape(title)}</title>\n"
         "<style>#vis.vega-embed { width: 100%; display: flex; }</style>\n"
-        f'<script>{bundle}</script>\n</head>\n<body>\n<div id="vis"></div>\n'
+        f'<script>{bundle}</script>\n</head>\n<body>\n{_nav(links)}<div id="vis"></div>\n'
         f'<script type="application/json" id="spec">{script_json(spec)}</script>\n'
         f"<script>{_EMBED}</script>\n</body>\n</html>\n"
     )
+
+
+def _nav(links: Sequence[tuple[str, str]]) -> str:
+    """A line of links into the explorer (text and URLs escaped), or nothing."""
+    if not links:
+        return ""
+    items = " · ".join(
+        f'<a href="{html.escape(url)}">{html.escape(printable(text))}</a>' for text, url in links
+    )
+    return f'<nav style="font: 14px sans-serif; margin: 8px">Open in the explorer: {items}</nav>\n'
 
 
 def _data(rows: list[dict[str, Any]]) -> Any:
@@ -311,4 +346,6 @@ def report_path(settings: Settings, day: str) -> Path:
 def write_daily_report(settings: Settings, day: str) -> Path:
     """Write the scheduled report of the warehouse (opened read-only) for `day`."""
     with Warehouse(settings.db_path, read_only=True) as wh:
-        return write_report(wh.conn, report_path(settings, day))
+        return write_report(
+            wh.conn, report_path(settings, day), explorer_url=settings.analyst.explorer_url
+        )

@@ -62,3 +62,16 @@ def test_trend_tooltips_say_how_each_entity_is_written_per_language(tmp_path):
         write_report(con, out, days=10)
     # Forms written equally often come in alphabetical order.
     assert "en: Shoigu; ru: Сергею Шойгу, Шойгу" in out.read_text(encoding="utf-8")
+
+
+def test_the_report_links_into_the_explorer_when_one_is_configured(tmp_path):
+    con = duckdb.connect(str(build(tmp_path / "nw.duckdb")), read_only=True)
+    plain = write_report(con, tmp_path / "plain.html", days=3).read_text(encoding="utf-8")
+    assert "Open in the explorer" not in plain
+    page = write_report(
+        con, tmp_path / "r.html", days=3, topic="csto", explorer_url="http://127.0.0.1:8050/"
+    ).read_text(encoding="utf-8")
+    assert '<a href="http://127.0.0.1:8050/?topic=csto">Explorer overview</a>' in page
+    links = re.findall(r'href="http://127\.0\.0\.1:8050/entity\?([^"]+)"', page)
+    assert links and all(link.startswith("topic=csto&amp;name=") for link in links)
+    assert "<title>newswatch report: topic csto</title>" in page
