@@ -55,10 +55,12 @@ def _strip_comments(sql: str) -> str:
 
 
 @cache
-def _scoped(name: str) -> str:
-    """A named statement run over the `scope` of the filters (one WITH clause for both)."""
+def _scoped(name: str, topic: bool = False) -> str:
+    """A named statement run over the `scope` of the filters (one WITH clause for both);
+    `topic`: the scope of one topic."""
     body = _strip_comments(_queries()[name])
-    scope = f"scope AS (\n{_strip_comments(_queries()['scope'])}\n)"
+    fragment = _queries()["scope_topic" if topic else "scope"]
+    scope = f"scope AS (\n{_strip_comments(fragment)}\n)"
     if body.upper().startswith("WITH "):
         return f"WITH {scope},\n{body[5:]}"
     return f"WITH {scope}\n{body}"
@@ -106,7 +108,10 @@ def choices(conn: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
 def days(conn: duckdb.DuckDBPyConnection, filters: Filters) -> list[dict[str, Any]]:
     """Articles and stories per day of the scope, every day of the window (zeros included)."""
-    counted = {r["day"]: r for r in _run(conn, _scoped("days"), _params(filters))}
+    counted = {
+        r["day"]: r
+        for r in _run(conn, _scoped("days", filters.topic is not None), _params(filters))
+    }
     assert filters.since is not None and filters.until is not None
     out, day = [], filters.since
     while day <= filters.until:
@@ -122,7 +127,11 @@ def top_entities(
     conn: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 20
 ) -> list[dict[str, Any]]:
     """The entities named in the most stories of the scope."""
-    sql = _queries()["top_entities_fast"] if filters.fast() else _scoped("top_entities")
+    sql = (
+        _queries()["top_entities_fast"]
+        if filters.fast()
+        else _scoped("top_entities", filters.topic is not None)
+    )
     return _run(conn, sql, _params(filters, limit=limit))
 
 
@@ -130,7 +139,12 @@ def rising(
     conn: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 10
 ) -> list[dict[str, Any]]:
     """Entities whose stories on the window's last day beat their daily average before."""
-    return _run(conn, _scoped("rising"), _params(filters, limit=limit))
+    sql = (
+        _queries()["rising_fast"]
+        if filters.fast()
+        else _scoped("rising", filters.topic is not None)
+    )
+    return _run(conn, sql, _params(filters, limit=limit))
 
 
 def newest_alerts(
@@ -152,13 +166,24 @@ def entity_ids(
     return _run(conn, _queries()["entity_ids"], {"entity": entity, "label": label})
 
 
+def _entity(conn: duckdb.DuckDBPyConnection, ids: list[str]) -> list[int]:
+    """The entity numbers (keys of the trend tables) of entity ids."""
+    return [int(i, 16) for i in ids]
+
+
 def entity_series(
     conn: duckdb.DuckDBPyConnection, ids: list[str], filters: Filters, by: Bucket = "day"
 ) -> list[dict[str, Any]]:
     """Mentions, articles and stories of the entity per bucket of the scope (gaps left out)."""
     if by not in ("day", "hour"):
         raise ValueError(f"bucket must be 'day' or 'hour', not {by!r}")
-    return _run(conn, _scoped("entity_series"), _params(filters, ids=ids, by=by))
+    sql = (
+        _queries()["entity_series_fast"]
+        if filters.fast()
+        else _scoped("entity_series", filters.topic is not None)
+    )
+    params = _params(filters, ids=ids, nos=_entity(conn, ids), by=by)
+    return _run(conn, sql, params)
 
 
 def entity_stories(
@@ -170,15 +195,27 @@ def entity_stories(
 ) -> list[dict[str, Any]]:
     """The stories naming the entity, optionally only those in one bucket of its chart."""
     start, end = bucket if bucket else (None, None)
-    params = _params(filters, ids=ids, bucket_start=start, bucket_end=end, limit=limit)
-    return _run(conn, _scoped("entity_stories"), params)
+    params = _params(
+        filters, ids=ids, nos=_entity(conn, ids), bucket_start=start, bucket_end=end, limit=limit
+    )
+    sql = (
+        _queries()["entity_stories_fast"]
+        if filters.fast()
+        else _scoped("entity_stories", filters.topic is not None)
+    )
+    return _run(conn, sql, params)
 
 
 def entity_partners(
     conn: duckdb.DuckDBPyConnection, ids: list[str], filters: Filters, limit: int = 15
 ) -> list[dict[str, Any]]:
-    """Entities named in the same articles, by distinct stories."""
-    return _run(conn, _scoped("entity_partners"), _params(filters, ids=ids, limit=limit))
+    """Entities named in the same stories, by distinct stories."""
+    sql = (
+        _queries()["entity_partners_fast"]
+        if filters.fast()
+        else _scoped("entity_partners", filters.topic is not None)
+    )
+    return _run(conn, sql, _params(filters, ids=ids, nos=_entity(conn, ids), limit=limit))
 
 
 def entity_forms(conn: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]]:
@@ -227,7 +264,10 @@ def search(
     terms = search_terms(query)
     if not terms:
         return []
-    return _run(conn, _scoped("search"), _params(filters, terms=terms, limit=limit))
+    # Terms are word characters, apostrophes and hyphens: only '_' means something to ILIKE.
+    patterns = ["%" + t.replace("\\", "\\\\").replace("_", "\\_") + "%" for t in terms]
+    params = _params(filters, terms=terms, patterns=patterns, limit=limit)
+    return _run(conn, _scoped("search", filters.topic is not None), params)
 
 
 def suggest(conn: duckdb.DuckDBPyConnection, prefix: str, limit: int = 10) -> list[dict[str, Any]]:

@@ -122,7 +122,7 @@ def test_the_trend_table_path_agrees_with_the_article_scan(conn):
     f = scope(topic="csto")
     fast = ex.top_entities(conn, f)
     # The same scope through the scan path: a language filter that keeps every article.
-    slow_sql = ex._scoped("top_entities")
+    slow_sql = ex._scoped("top_entities", True)
     slow = ex._run(conn, slow_sql, ex._params(f, limit=20))
     assert f.fast()
     assert [(r["entity"], r["stories"], r["articles"]) for r in fast] == [
@@ -173,3 +173,21 @@ def test_suggest_matches_any_word_of_a_name(conn):
     assert [r["name"] for r in ex.suggest(conn, "toka")] == ["Kassym-Jomart Tokayev"]
     assert [r["name"] for r in ex.suggest(conn, "kassym")] == ["Kassym-Jomart Tokayev"]
     assert ex.suggest(conn, "") == []
+
+
+def test_the_entity_fast_paths_agree_with_the_article_scan(conn):
+    f = scope(topic="csto")
+    for name in ("CSTO", "Kassym-Jomart Tokayev"):
+        ids = [r["entity_id"] for r in ex.entity_ids(conn, name)]
+        params = ex._params(f, ids=ids, by="day", bucket_start=None, bucket_end=None, limit=50)
+        slow_series = ex._run(conn, ex._scoped("entity_series", True), params)
+        fast_series = ex.entity_series(conn, ids, f)
+        assert [(r["bucket"], r["stories"], r["articles"], r["mentions"]) for r in fast_series] == [
+            (r["bucket"], r["stories"], r["articles"], r["mentions"]) for r in slow_series
+        ]
+        slow_stories = {
+            r["story_key"] for r in ex._run(conn, ex._scoped("entity_stories", True), params)
+        }
+        assert {r["story_key"] for r in ex.entity_stories(conn, ids, f)} == slow_stories
+        slow_partners = ex._run(conn, ex._scoped("entity_partners", True), params)
+        assert ex.entity_partners(conn, ids, f) == slow_partners

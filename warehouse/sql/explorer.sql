@@ -1,6 +1,6 @@
 -- The explorer's reads (warehouse/explorer.py). Named `$parameters` only, never formatted values.
--- Most queries run after the `scope` fragment, which warehouse/explorer.py places in front of
--- them as `WITH scope AS (...)`: the articles inside the analyst's filters. $since and $until
+-- Most queries run after the `scope` (or `scope_topic`) fragment, which warehouse/explorer.py
+-- places in front of them as `WITH scope AS (...)`: the articles inside the analyst's filters. $since and $until
 -- are TIMESTAMPs ($until exclusive); $topic, $language and $site are NULL when not set.
 
 -- name: scope
@@ -11,8 +11,18 @@ WHERE ae.event_time >= CAST($since AS TIMESTAMP)
   AND ae.event_time < CAST($until AS TIMESTAMP)
   AND ($language IS NULL OR ae.language = $language)
   AND ($site IS NULL OR ae.site = $site)
-  AND ($topic IS NULL OR ae.article_key IN (
-        SELECT article_key FROM topic_matches WHERE topic = $topic))
+
+-- name: scope_topic
+-- The same, of one topic: a separate statement, because `$topic IS NULL OR key IN (...)` makes
+-- DuckDB read every topic match even when no topic is asked for.
+SELECT ae.article_key, ae.story_key, ae.title, ae.url, ae.source, ae.site, ae.event_time,
+       ae.language
+FROM article_events ae
+SEMI JOIN topic_matches tm ON tm.article_key = ae.article_key AND tm.topic = $topic
+WHERE ae.event_time >= CAST($since AS TIMESTAMP)
+  AND ae.event_time < CAST($until AS TIMESTAMP)
+  AND ($language IS NULL OR ae.language = $language)
+  AND ($site IS NULL OR ae.site = $site)
 
 -- name: bounds
 -- The newest event time, so default windows end where the data ends (a backfill of 2022 is
@@ -113,7 +123,7 @@ ORDER BY s.consecutive_failures DESC, s.name
 
 -- name: entity_ids
 -- The entities an analyst means by $entity (a name, an alias or a written form).
-SELECT entity_id, name, label FROM entities_named($entity)
+SELECT entity_id, entity_no, name, label FROM entities_named($entity)
 WHERE $label IS NULL OR label = $label
 ORDER BY label
 
@@ -213,37 +223,43 @@ ORDER BY a.created_at DESC, a.alert_key, d.channel
 LIMIT $limit
 
 -- name: search
--- Full text over the scope's articles: every term ($terms, lower case) must occur in the
--- title or text; ranked by Okapi BM25 (k1 = 1.2, b = 0.75) with term frequencies counted as
--- substring occurrences and document frequencies over the whole scope.
+-- Full text over the scope's articles: every term ($terms, lower case; $patterns the same as
+-- ILIKE patterns) must occur in the title or text; ranked by Okapi BM25 (k1 = 1.2, b = 0.75)
+-- with term frequencies counted as occurrences and document frequencies over the whole scope.
+-- ILIKE first (a fast case-insensitive scan); the text is lower-cased only for the hits.
 WITH docs AS (
-    SELECT s.article_key, a.words,
-           lower(coalesce(a.title, '') || ' ' || a.text) AS body
+    SELECT s.article_key, a.words, a.title, a.text
     FROM scope s
     JOIN articles a USING (article_key)
 ),
-freq AS (
-    SELECT article_key, words,
-           list_transform(CAST($terms AS VARCHAR[]),
-                          lambda t: (length(body) - length(replace(body, t, ''))) // length(t)) AS tfs
-    FROM docs
+terms AS (
+    SELECT unnest(CAST($terms AS VARCHAR[])) AS t, unnest(CAST($patterns AS VARCHAR[])) AS p
+),
+matches AS (
+    SELECT d.article_key, d.words, d.title, d.text, terms.t
+    FROM docs d, terms
+    WHERE d.text ILIKE terms.p ESCAPE '\' OR d.title ILIKE terms.p ESCAPE '\'
 ),
 stats AS (SELECT count(*) AS n, greatest(avg(words), 1) AS avgdl FROM docs),
-per_term AS (
-    SELECT article_key, words, unnest(tfs) AS tf, generate_subscripts(tfs, 1) AS i
-    FROM freq
+df AS (SELECT t, count(*) AS n_t FROM matches GROUP BY t),
+hits AS (
+    SELECT article_key FROM matches
+    GROUP BY article_key
+    HAVING count(*) = (SELECT count(*) FROM terms)
 ),
-df AS (SELECT i, count(*) FILTER (WHERE tf > 0) AS n_t FROM per_term GROUP BY i),
-hits AS (SELECT article_key FROM freq WHERE list_min(tfs) > 0),
 scored AS (
-    SELECT p.article_key,
+    SELECT m.article_key,
            sum(ln(1 + (st.n - df.n_t + 0.5) / (df.n_t + 0.5))
-               * p.tf * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * p.words / st.avgdl))) AS score
-    FROM per_term p
-    JOIN hits USING (article_key)
-    JOIN df USING (i)
+               * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * m.words / st.avgdl))) AS score
+    FROM (
+        SELECT article_key, words, t,
+               greatest(1, (length(body) - length(replace(body, t, ''))) // length(t)) AS tf
+        FROM (SELECT *, lower(coalesce(title, '') || ' ' || text) AS body FROM matches)
+        WHERE article_key IN (SELECT article_key FROM hits)
+    ) m
+    JOIN df USING (t)
     CROSS JOIN stats st
-    GROUP BY p.article_key
+    GROUP BY m.article_key
 )
 SELECT s.article_key, s.story_key, s.title, s.url, s.site, s.source, s.event_time,
        s.language, round(sc.score, 3) AS score, a.text
@@ -260,4 +276,88 @@ FROM entities
 WHERE starts_with(lower(name), lower($prefix))
    OR contains(lower(name), ' ' || lower($prefix))
 ORDER BY total_stories DESC, name
+LIMIT $limit
+
+-- The fast paths: when the scope is a topic and whole days (no language or site filter), the
+-- trend tables kept at load answer without reading mentions. As in every trend table, a story
+-- counts once, in the hour of the article that opened it.
+
+-- name: rising_fast
+WITH counts AS (
+    SELECT h.entity_no,
+           sum(h.stories) FILTER (
+               WHERE h.hour >= CAST($until AS TIMESTAMP) - INTERVAL 1 DAY) AS recent,
+           coalesce(sum(h.stories) FILTER (
+               WHERE h.hour < CAST($until AS TIMESTAMP) - INTERVAL 1 DAY), 0) / 7.0 AS average
+    FROM entity_hours h
+    WHERE h.topic = coalesce(CAST($topic AS VARCHAR), '')
+      AND h.hour >= CAST($until AS TIMESTAMP) - INTERVAL 8 DAY
+      AND h.hour < CAST($until AS TIMESTAMP)
+    GROUP BY h.entity_no
+    HAVING sum(h.stories) FILTER (WHERE h.hour >= CAST($until AS TIMESTAMP) - INTERVAL 1 DAY) > 0
+)
+SELECT e.name AS entity, e.label, c.recent::BIGINT AS recent, round(c.average, 2) AS average,
+       round((c.recent + 1) / (c.average + 1), 2) AS ratio
+FROM counts c
+JOIN entities e ON e.entity_no = c.entity_no
+WHERE $label IS NULL OR e.label = $label
+ORDER BY ratio DESC, recent DESC, entity
+LIMIT $limit
+
+-- name: entity_series_fast
+SELECT CAST(d.day AS TIMESTAMP) AS bucket, sum(d.mentions)::BIGINT AS mentions,
+       sum(d.articles)::BIGINT AS articles, sum(d.stories)::BIGINT AS stories
+FROM entity_days d
+WHERE $by = 'day'
+  AND d.topic = coalesce(CAST($topic AS VARCHAR), '')
+  AND d.entity_no IN (SELECT unnest(CAST($nos AS UBIGINT[])))
+  AND d.day >= CAST($since AS DATE) AND d.day < CAST($until AS DATE)
+GROUP BY bucket
+UNION ALL
+SELECT h.hour, sum(h.mentions)::BIGINT, sum(h.articles)::BIGINT, sum(h.stories)::BIGINT
+FROM entity_hours h
+WHERE $by = 'hour'
+  AND h.topic = coalesce(CAST($topic AS VARCHAR), '')
+  AND h.entity_no IN (SELECT unnest(CAST($nos AS UBIGINT[])))
+  AND h.hour >= CAST($since AS TIMESTAMP) AND h.hour < CAST($until AS TIMESTAMP)
+GROUP BY h.hour
+ORDER BY bucket
+
+-- name: entity_stories_fast
+-- The stories whose opening article names the entity, opened in the window (or the bucket).
+WITH picked AS (
+    SELECT DISTINCT se.story_no
+    FROM story_entities se
+    WHERE list_has_any(se.entity_nos, CAST($nos AS UBIGINT[]))
+      AND se.hour >= CAST(coalesce($bucket_start, $since) AS TIMESTAMP)
+      AND se.hour < CAST(coalesce($bucket_end, $until) AS TIMESTAMP)
+)
+SELECT st.story_key, st.title, st.url, st.first_seen, st.articles, st.sites,
+       NULL::BIGINT AS mentions
+FROM stories st
+JOIN picked p ON hash(st.story_key) = p.story_no
+WHERE $topic IS NULL
+   OR st.story_key IN (SELECT article_key FROM topic_matches WHERE topic = $topic)
+ORDER BY st.articles DESC, st.first_seen DESC, st.story_key
+LIMIT $limit
+
+-- name: entity_partners_fast
+WITH own AS (
+    SELECT se.story_no, se.entity_nos
+    FROM story_entities se
+    WHERE list_has_any(se.entity_nos, CAST($nos AS UBIGINT[]))
+      AND se.hour >= CAST($since AS TIMESTAMP) AND se.hour < CAST($until AS TIMESTAMP)
+      AND ($topic IS NULL OR se.story_no IN (
+            SELECT hash(article_key) FROM topic_matches WHERE topic = $topic))
+),
+pairs AS (
+    SELECT entity_no, count(*) AS stories
+    FROM (SELECT unnest(entity_nos) AS entity_no FROM own)
+    WHERE NOT list_contains(CAST($nos AS UBIGINT[]), entity_no)
+    GROUP BY entity_no
+)
+SELECT e.name AS entity, e.label, p.stories
+FROM pairs p
+JOIN entities e ON e.entity_no = p.entity_no
+ORDER BY p.stories DESC, entity, e.label
 LIMIT $limit
