@@ -228,17 +228,17 @@ LIMIT $limit
 -- with term frequencies counted as occurrences and document frequencies over the whole scope.
 -- ILIKE first (a fast case-insensitive scan); the text is lower-cased only for the hits.
 WITH docs AS (
-    SELECT s.article_key, a.words, a.title, a.text
+    SELECT s.article_key, a.words, coalesce(a.title, '') || ' ' || a.text AS body
     FROM scope s
     JOIN articles a USING (article_key)
 ),
 terms AS (
     SELECT unnest(CAST($terms AS VARCHAR[])) AS t, unnest(CAST($patterns AS VARCHAR[])) AS p
 ),
-matches AS (
-    SELECT d.article_key, d.words, d.title, d.text, terms.t
+matches AS MATERIALIZED (
+    SELECT d.article_key, d.words, d.body, terms.t
     FROM docs d, terms
-    WHERE d.text ILIKE terms.p ESCAPE '\' OR d.title ILIKE terms.p ESCAPE '\'
+    WHERE d.body ILIKE terms.p ESCAPE '\'
 ),
 stats AS (SELECT count(*) AS n, greatest(avg(words), 1) AS avgdl FROM docs),
 df AS (SELECT t, count(*) AS n_t FROM matches GROUP BY t),
@@ -254,7 +254,7 @@ scored AS (
     FROM (
         SELECT article_key, words, t,
                greatest(1, (length(body) - length(replace(body, t, ''))) // length(t)) AS tf
-        FROM (SELECT *, lower(coalesce(title, '') || ' ' || text) AS body FROM matches)
+        FROM (SELECT article_key, words, t, lower(body) AS body FROM matches)
         WHERE article_key IN (SELECT article_key FROM hits)
     ) m
     JOIN df USING (t)
