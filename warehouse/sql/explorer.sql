@@ -66,40 +66,51 @@ LIMIT $limit
 
 -- name: top_entities
 -- The same over the articles of the scope (any filter): distinct stories naming each entity.
-SELECT e.name AS entity, e.label, count(DISTINCT s.story_key) AS stories,
-       count(*) AS articles, sum(m.count)::BIGINT AS mentions
-FROM scope s
-JOIN mentions m USING (article_key)
+-- Grouped by (entity, story) first and by entity id before names are joined: a two-step count
+-- is several times faster than count(DISTINCT) over millions of mention rows.
+WITH per_story AS (
+    SELECT m.entity_id, s.story_key, count(*) AS articles, sum(m.count) AS mentions
+    FROM scope s
+    JOIN mentions m USING (article_key)
+    GROUP BY ALL
+),
+per_entity AS (
+    SELECT entity_id, count(*) AS stories, sum(articles)::BIGINT AS articles,
+           sum(mentions)::BIGINT AS mentions
+    FROM per_story
+    GROUP BY entity_id
+)
+SELECT e.name AS entity, e.label, p.stories, p.articles, p.mentions
+FROM per_entity p
 JOIN entities e USING (entity_id)
 WHERE $label IS NULL OR e.label = $label
-GROUP BY ALL
-ORDER BY stories DESC, mentions DESC, entity, e.label
+ORDER BY p.stories DESC, p.mentions DESC, entity, e.label
 LIMIT $limit
 
 -- name: rising
 -- Stories of the scope's last day against the daily average of the 7 days before it;
 -- ratio = (recent + 1) / (average + 1), as the trend API ranks them.
-WITH named AS (
-    SELECT e.name AS entity, e.label, s.story_key, s.event_time
+WITH per_story AS (
+    SELECT m.entity_id, s.story_key,
+           max(s.event_time) >= CAST($until AS TIMESTAMP) - INTERVAL 1 DAY AS recent,
+           min(s.event_time) < CAST($until AS TIMESTAMP) - INTERVAL 1 DAY AS before
     FROM scope s
     JOIN mentions m USING (article_key)
-    JOIN entities e USING (entity_id)
-    WHERE ($label IS NULL OR e.label = $label)
-      AND s.event_time >= CAST($until AS TIMESTAMP) - INTERVAL 8 DAY
+    WHERE s.event_time >= CAST($until AS TIMESTAMP) - INTERVAL 8 DAY
+    GROUP BY ALL
 ),
 counts AS (
-    SELECT entity, label,
-           count(DISTINCT story_key) FILTER (
-               WHERE event_time >= CAST($until AS TIMESTAMP) - INTERVAL 1 DAY) AS recent,
-           count(DISTINCT story_key) FILTER (
-               WHERE event_time < CAST($until AS TIMESTAMP) - INTERVAL 1 DAY) / 7.0 AS average
-    FROM named
-    GROUP BY ALL
+    SELECT entity_id, count(*) FILTER (WHERE recent) AS recent,
+           count(*) FILTER (WHERE before) / 7.0 AS average
+    FROM per_story
+    GROUP BY entity_id
+    HAVING count(*) FILTER (WHERE recent) > 0
 )
-SELECT entity, label, recent, round(average, 2) AS average,
-       round((recent + 1) / (average + 1), 2) AS ratio
-FROM counts
-WHERE recent > 0
+SELECT e.name AS entity, e.label, c.recent, round(c.average, 2) AS average,
+       round((c.recent + 1) / (c.average + 1), 2) AS ratio
+FROM counts c
+JOIN entities e USING (entity_id)
+WHERE $label IS NULL OR e.label = $label
 ORDER BY ratio DESC, recent DESC, entity
 LIMIT $limit
 
