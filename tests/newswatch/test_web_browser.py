@@ -124,7 +124,10 @@ def test_overview_to_entity_to_a_spike_to_a_story(page, server, errors, shots):
     assert 0 < spike < all_stories
     page.screenshot(path=str(shots / "entity-spike.png"), full_page=True)
 
-    # The story with the most articles: every copy, with its kind.
+    # Back to all the entity's stories, most articles first: the first one's every copy.
+    page.locator("#stories-title a").click()
+    page.wait_for_selector("#chart[data-drawn=yes]")
+    assert int(page.locator("#stories tbody tr td:nth-child(3)").first.inner_text()) >= 2
     page.locator("#stories a.story").first.click()
     page.wait_for_selector("#copies")
     kinds = page.locator("#copies tbody tr td:nth-child(5)").all_inner_texts()
