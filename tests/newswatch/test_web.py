@@ -141,6 +141,7 @@ def test_permalinks_carry_the_filters(client):
     assert "bucket=2022-01-07" in entity and "topic=csto" in entity
     only_day = client.get("/entity?name=CSTO&since=2022-01-01&until=2022-01-31&bucket=2022-01-08")
     assert "Troops leave" in only_day.text and "Paratroopers land" not in only_day.text
+    assert ">None<" not in only_day.text
 
 
 def test_the_story_view_shows_every_copy_and_its_alerts(client):
