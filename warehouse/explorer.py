@@ -166,7 +166,7 @@ def entity_ids(
     return _run(conn, _queries()["entity_ids"], {"entity": entity, "label": label})
 
 
-def _entity(conn: duckdb.DuckDBPyConnection, ids: list[str]) -> list[int]:
+def _numbers(ids: list[str]) -> list[int]:
     """The entity numbers (keys of the trend tables) of entity ids."""
     return [int(i, 16) for i in ids]
 
@@ -182,7 +182,7 @@ def entity_series(
         if filters.fast()
         else _scoped("entity_series", filters.topic is not None)
     )
-    params = _params(filters, ids=ids, nos=_entity(conn, ids), by=by)
+    params = _params(filters, ids=ids, nos=_numbers(ids), by=by)
     return _run(conn, sql, params)
 
 
@@ -196,7 +196,7 @@ def entity_stories(
     """The stories naming the entity, optionally only those in one bucket of its chart."""
     start, end = bucket if bucket else (None, None)
     params = _params(
-        filters, ids=ids, nos=_entity(conn, ids), bucket_start=start, bucket_end=end, limit=limit
+        filters, ids=ids, nos=_numbers(ids), bucket_start=start, bucket_end=end, limit=limit
     )
     sql = (
         _queries()["entity_stories_fast"]
@@ -215,7 +215,7 @@ def entity_partners(
         if filters.fast()
         else _scoped("entity_partners", filters.topic is not None)
     )
-    return _run(conn, sql, _params(filters, ids=ids, nos=_entity(conn, ids), limit=limit))
+    return _run(conn, sql, _params(filters, ids=ids, nos=_numbers(ids), limit=limit))
 
 
 def entity_forms(conn: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]]:

@@ -61,7 +61,7 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
+def sql_literal(text: str) -> str:
     """A DuckDB string literal (ATTACH takes no parameters)."""
     return "'" + text.replace("'", "''") + "'"
 
@@ -84,7 +84,7 @@ def _count(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
 def _copy(conn: duckdb.DuckDBPyConnection, source: str, tmp: Path) -> SnapshotInfo:
     """Copy database `source` of `conn` into a new file `tmp`, with a `snapshot_info` row."""
     snap = _quote(_ALIAS)
-    conn.execute(f"ATTACH {_literal(str(tmp))} AS {snap} (STORAGE_VERSION '{STORAGE_VERSION}')")
+    conn.execute(f"ATTACH {sql_literal(str(tmp))} AS {snap} (STORAGE_VERSION '{STORAGE_VERSION}')")
     try:
         # One transaction: the copy and its counts see the same state of the warehouse.
         conn.execute("BEGIN TRANSACTION")
@@ -126,7 +126,7 @@ def publish_snapshot(
         if isinstance(conn_or_path, Path | str):
             # From a path: attach it read-only to a scratch connection (fails if a writer has it).
             with duckdb.connect() as conn:
-                conn.execute(f"ATTACH {_literal(str(conn_or_path))} AS source (READ_ONLY)")
+                conn.execute(f"ATTACH {sql_literal(str(conn_or_path))} AS source (READ_ONLY)")
                 info = _copy(conn, "source", tmp)
         else:
             conn = conn_or_path.conn if isinstance(conn_or_path, Warehouse) else conn_or_path

@@ -15,7 +15,7 @@ import io
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -199,6 +199,10 @@ class Explorer:
         """A cursor on the current snapshot."""
         return self.source.cursor()
 
+    def choices(self) -> dict[str, list[str]]:
+        """The filter menus' values, read once per snapshot."""
+        return dict(self.source.memo("choices", ex.choices))
+
     # -- views -----------------------------------------------------------------------------
 
     def overview(self, request: Request) -> Response:
@@ -213,7 +217,7 @@ class Explorer:
             request,
             "overview.html",
             filters=f,
-            choices=ex.choices(conn),
+            choices=self.choices(),
             top=top,
             rising=ex.rising(conn, f),
             alerts=ex.newest_alerts(conn, f),
@@ -246,7 +250,7 @@ class Explorer:
             request,
             "entity.html",
             filters=f,
-            choices=ex.choices(conn),
+            choices=self.choices(),
             name=name,
             by=by,
             found=found,
@@ -295,7 +299,7 @@ class Explorer:
             request,
             "search.html",
             filters=f,
-            choices=ex.choices(conn),
+            choices=self.choices(),
             q=q,
             terms=ex.search_terms(q),
             hits=hits,
@@ -304,20 +308,15 @@ class Explorer:
     def alerts(self, request: Request) -> Response:
         """The outbox: status, rule, entity, story, delivery attempts."""
         conn = self.conn()
-        f = filters_of(request)
-        if f.since is None or f.until is None:
-            f = ex.Filters(
-                **{
-                    **asdict(f),
-                    "since": f.since or date(1970, 1, 1),
-                    "until": f.until or date(9999, 12, 30),
-                }
-            )
+        shown = filters_of(request)
+        # The outbox is not windowed by default: every alert unless dates are given.
+        f = replace(
+            shown, since=shown.since or date(1970, 1, 1), until=shown.until or date(9999, 12, 30)
+        )
         rows = ex.alerts(conn, f)
         if request.query_params.get("format") == "csv":
             return csv_response(rows, "alerts")
-        shown = filters_of(request)
-        return self.page(request, "alerts.html", filters=shown, choices=ex.choices(conn), rows=rows)
+        return self.page(request, "alerts.html", filters=shown, choices=self.choices(), rows=rows)
 
     def suggest(self, request: Request) -> Response:
         """Entity names for the search box's autocomplete."""

@@ -5,19 +5,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from warehouse.snapshot import sql_literal
 from warehouse.store import CONFINED_CONFIG, confine
 
 
 class NoSnapshot(Exception):
     """There is no analyst snapshot to read yet."""
-
-
-def _literal(text: str) -> str:
-    """A DuckDB string literal (ATTACH takes no parameters)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 class SnapshotSource:
@@ -32,6 +29,8 @@ class SnapshotSource:
         self._lock = threading.Lock()
         self._conn: duckdb.DuckDBPyConnection | None = None
         self._stamp: tuple[int, int] | None = None
+        # What stays the same for one snapshot (filter menus, publish time), per stamp.
+        self._memo: dict[str, Any] = {}
 
     @property
     def path(self) -> Path:
@@ -53,7 +52,7 @@ class SnapshotSource:
     def _open(self) -> duckdb.DuckDBPyConnection:
         """A confined, read-only connection to the file as it is now."""
         conn = duckdb.connect(":memory:", config=CONFINED_CONFIG)
-        conn.execute(f"ATTACH {_literal(str(self.path))} AS snapshot (READ_ONLY)")
+        conn.execute(f"ATTACH {sql_literal(str(self.path))} AS snapshot (READ_ONLY)")
         conn.execute("USE snapshot")
         confine(conn)
         return conn
@@ -65,14 +64,29 @@ class SnapshotSource:
             if self._conn is None or stamp != self._stamp:
                 # The old connection lives on in cursors still answering; they hold its file.
                 self._conn, self._stamp = self._open(), stamp
+                self._memo = {}
             cursor = self._conn.cursor()
         cursor.execute("USE snapshot")  # a cursor starts in the in-memory database
         return cursor
 
+    def memo(self, name: str, compute: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+        """`compute(cursor)` once per snapshot: read again only after a new one is published."""
+        cursor = self.cursor()
+        memo = self._memo
+        if name not in memo:
+            memo[name] = compute(cursor)
+        return memo[name]
+
     def published_at(self) -> str | None:
         """When the snapshot was published (UTC), if it says."""
-        try:
-            row = self.cursor().execute("SELECT max(published_at) FROM snapshot_info").fetchone()
-        except duckdb.Error:
-            return None
-        return f"{row[0]:%Y-%m-%d %H:%M} UTC" if row and row[0] else None
+        published: str | None = self.memo("published_at", _published_at)
+        return published
+
+
+def _published_at(cursor: duckdb.DuckDBPyConnection) -> str | None:
+    """The snapshot's publish time as the header shows it, None if it does not say."""
+    try:
+        row = cursor.execute("SELECT max(published_at) FROM snapshot_info").fetchone()
+    except duckdb.Error:
+        return None
+    return f"{row[0]:%Y-%m-%d %H:%M} UTC" if row and row[0] else None
