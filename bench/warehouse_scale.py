@@ -126,6 +126,9 @@ def generate(db: Path, articles: int, mentions_per: int, entities: int) -> float
         t = time.perf_counter()
         wh.rebuild_trends()  # what a migration or a story re-index runs
         print(f"  {'trend tables':<14}{time.perf_counter() - t:>7.1f} s (rebuild_trends)")
+        t = time.perf_counter()
+        wh.rebuild_search_index()
+        print(f"  {'search index':<14}{time.perf_counter() - t:>7.1f} s (rebuild_search_index)")
         wh.conn.execute("CHECKPOINT")
     return time.perf_counter() - t0
 

@@ -21,7 +21,9 @@ Bucket = Literal["day", "hour"]
 DEFAULT_DAYS = 30
 MAX_TERMS = 8
 _PARAM = re.compile(r"\$([a-z_]+)")
-_TERM = re.compile(r"\w[\w'-]*", re.UNICODE)
+# A word: a run of letters and digits, as the search index (queries.sql: insert_article_terms)
+# splits titles and texts.
+_TERM = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -264,10 +266,29 @@ def search(
     terms = search_terms(query)
     if not terms:
         return []
-    # Terms are word characters, apostrophes and hyphens: only '_' means something to ILIKE.
-    patterns = ["%" + t.replace("\\", "\\\\").replace("_", "\\_") + "%" for t in terms]
-    params = _params(filters, terms=terms, patterns=patterns, limit=limit)
-    return _run(conn, _scoped("search", filters.topic is not None), params)
+    params = _params(filters, terms=terms, limit=limit)
+    sources = filters.language is not None or filters.site is not None
+    sql = _search_sql(len(terms) == 1, filters.topic is not None, sources)
+    return _run(conn, sql, params)
+
+
+@cache
+def _search_sql(one_word: bool, topic: bool, sources: bool) -> str:
+    """The search statement, with the filters that are set (each one more semi-join)."""
+    q = _queries()
+    found = [_strip_comments(q["search"])]
+    if topic:
+        found.append(_strip_comments(q["search_in_topic"]))
+    if sources:
+        found.append(_strip_comments(q["search_in_sources"]))
+    return ",\n".join(
+        [
+            _strip_comments(q["search_stats"]),
+            _strip_comments(q["search_ranked_one" if one_word else "search_ranked"]),
+            "\n".join(found) + "\n)",
+            _strip_comments(q["search_best"]),
+        ]
+    )
 
 
 def suggest(conn: duckdb.DuckDBPyConnection, prefix: str, limit: int = 10) -> list[dict[str, Any]]:

@@ -43,6 +43,8 @@ from warehouse.staging import (
 
 # The migration that added the trend tables: crossing it fills them from the base tables.
 _TREND_TABLES_VERSION = 7
+# The migration that added the search index: crossing it indexes the stored articles.
+_SEARCH_INDEX_VERSION = 12
 
 
 # Extensions are neither fetched nor loaded on a confined connection.
@@ -155,6 +157,8 @@ class Warehouse(AlertStore, Reads):
         self.conn.execute(sql_file("views.sql"))
         if 0 < current < _TREND_TABLES_VERSION <= self.schema_version():
             self.rebuild_trends()
+        if 0 < current < _SEARCH_INDEX_VERSION <= self.schema_version():
+            self.rebuild_search_index()
 
     def rebuild_trends(self) -> None:
         """Recompute the trend tables from articles, mentions and topics (one transaction)."""
@@ -169,6 +173,17 @@ class Warehouse(AlertStore, Reads):
                 "rebuild_entity_totals",
             ):
                 conn.execute(TREND_SQL[name])
+
+    def rebuild_search_index(self) -> None:
+        """Index every stored article for search again (one transaction)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM article_terms; DELETE FROM article_docs")
+            # The load-time statement, over every article instead of a batch.
+            conn.execute("CREATE TEMP VIEW staged_articles AS SELECT * FROM articles")
+            try:
+                conn.execute(QUERIES["insert_article_terms"])
+            finally:
+                conn.execute("DROP VIEW temp.staged_articles")
 
     def query(self, name: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a named query and fetch all rows."""
@@ -318,6 +333,7 @@ class Warehouse(AlertStore, Reads):
                 rows = [article_row(a, batch.run_id) for a in fresh]
                 with staged(conn, "staged_articles", ARTICLE_COLUMNS, rows, ARTICLE_TYPES):
                     conn.execute(QUERIES["insert_article"])
+                    conn.execute(QUERIES["insert_article_terms"])
                 topics = [
                     (a.article_key, t, list(terms)) for a in fresh for t, terms in a.topics.items()
                 ]

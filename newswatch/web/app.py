@@ -97,7 +97,9 @@ def highlight(text: str | None, terms: Sequence[str], width: int = 320) -> Marku
         return Markup("")
     if not terms:
         return escape(text[:width])
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    # Whole words, as the search matched them.
+    words = "|".join(re.escape(t) for t in terms)
+    pattern = re.compile(rf"(?<![^\W_])(?:{words})(?![^\W_])", re.IGNORECASE)
     first = pattern.search(text)
     start = max(0, (first.start() if first else 0) - width // 3)
     snippet = text[start : start + width]

@@ -169,6 +169,29 @@ def test_search_needs_every_word_and_ranks_by_bm25(conn):
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
 
 
+def test_search_matches_whole_words_within_the_dates(conn):
+    assert ex.search(conn, "troop", scope()) == []  # a word, not a piece of one
+    assert ex.search(conn, "CSTO", scope())[0]["article_key"] == "e1"
+    before = ex.Filters(since=date(2022, 1, 1), until=date(2022, 1, 5))
+    assert ex.search(conn, "CSTO", before) == []
+
+
+def test_search_index_is_filled_when_an_old_warehouse_migrates(tmp_path):
+    db = tmp_path / "old.duckdb"
+    with Warehouse(db) as wh:
+        wh.load(LoadBatch(run_id="r", articles=[article("m1", hours=0, text="Almaty curfew")]))
+        indexed = wh.conn.execute("SELECT term, tf FROM article_terms ORDER BY term").fetchall()
+        # As a warehouse of schema 11 was: no index, its articles already stored.
+        wh.conn.execute("DROP TABLE article_terms; DROP TABLE article_docs")
+        wh.conn.execute("DELETE FROM schema_version WHERE version >= 12")
+    with Warehouse(db) as wh:
+        assert wh.conn.execute("SELECT term, tf FROM article_terms ORDER BY term").fetchall() == (
+            indexed
+        )
+        assert ("curfew", 1) in indexed and ("m1", 1) in indexed  # the title is "title m1"
+        assert [h["article_key"] for h in ex.search(wh.conn, "almaty", scope())] == ["m1"]
+
+
 def test_suggest_matches_any_word_of_a_name(conn):
     assert [r["name"] for r in ex.suggest(conn, "toka")] == ["Kassym-Jomart Tokayev"]
     assert [r["name"] for r in ex.suggest(conn, "kassym")] == ["Kassym-Jomart Tokayev"]

@@ -125,6 +125,9 @@ def test_snapshot_holds_tables_views_and_its_freshness(tmp_path):
         # The table macro the trend API's co-occurrence runs on comes along too.
         partners = con.execute("SELECT * FROM entity_partners(?, 30)", [NAMES[0][0]]).fetchall()
         assert partners and all(name != NAMES[0][0] for name, _, _ in partners)
+        # The word index comes sorted by term (the writer's is in load order), and whole.
+        terms = [t for (t,) in con.execute("SELECT term FROM article_terms").fetchall()]
+        assert terms == sorted(terms) and len(terms) == 30 * 4  # story, body, of, i
         published, source, articles = con.execute(
             "SELECT published_at, source_path, articles FROM snapshot_info"
         ).fetchone()

@@ -187,6 +187,8 @@ def test_migration_fills_the_trend_tables_of_an_older_warehouse(tmp_path):
             "DROP TABLE story_rebucket;"
             # and before migration 011 (web-archive files)
             "DROP TABLE warc_files;"
+            # and before migration 012 (the search index)
+            "DROP TABLE article_terms; DROP TABLE article_docs;"
             "DELETE FROM schema_version WHERE version >= 7"
         )
     with Warehouse(path) as wh:

@@ -233,52 +233,77 @@ WHERE ($topic IS NULL OR a.topic = $topic)
 ORDER BY a.created_at DESC, a.alert_key, d.channel
 LIMIT $limit
 
--- name: search
--- Full text over the scope's articles: every term ($terms, lower case; $patterns the same as
--- ILIKE patterns) must occur in the title or text; ranked by Okapi BM25 (k1 = 1.2, b = 0.75)
--- with term frequencies counted as occurrences and document frequencies over the whole scope.
--- ILIKE first (a fast case-insensitive scan); the text is lower-cased only for the hits.
-WITH docs AS (
-    SELECT s.article_key, a.words, coalesce(a.title, '') || ' ' || a.text AS body
-    FROM scope s
-    JOIN articles a USING (article_key)
+-- name: search_stats
+-- The start of a search (warehouse/explorer.py composes search_stats, search_ranked or
+-- search_ranked_one, search and its filters, search_best): the articles of the date window
+-- holding every word of $terms, from the word index (article_terms, migration 012), scored by
+-- Okapi BM25 (k1 = 1.2, b = 0.75). Document frequencies and the mean length are those of the
+-- whole warehouse, as a search engine's index keeps them, so a score does not change with the
+-- filters. The analyst snapshot stores article_terms sorted by term, so a word's rows are read
+-- from a few row groups (warehouse/snapshot.py).
+WITH terms AS (SELECT DISTINCT unnest(CAST($terms AS VARCHAR[])) AS t),
+df AS (
+    SELECT term AS t, count(*) AS n_t
+    FROM article_terms
+    WHERE term IN (SELECT t FROM terms)
+    GROUP BY term
 ),
-terms AS (
-    SELECT unnest(CAST($terms AS VARCHAR[])) AS t, unnest(CAST($patterns AS VARCHAR[])) AS p
-),
-matches AS MATERIALIZED (
-    SELECT d.article_key, d.words, d.body, terms.t
-    FROM docs d, terms
-    WHERE d.body ILIKE terms.p ESCAPE '\'
-),
-stats AS (SELECT count(*) AS n, greatest(avg(words), 1) AS avgdl FROM docs),
-df AS (SELECT t, count(*) AS n_t FROM matches GROUP BY t),
-hits AS (
-    SELECT article_key FROM matches
-    GROUP BY article_key
-    HAVING count(*) = (SELECT count(*) FROM terms)
-),
-scored AS (
-    SELECT m.article_key,
+stats AS (SELECT count(*) AS n, greatest(avg(words), 1) AS avgdl FROM articles)
+
+-- name: search_ranked
+ranked AS (
+    SELECT p.article_no, max(p.event_time) AS event_time,
            sum(ln(1 + (st.n - df.n_t + 0.5) / (df.n_t + 0.5))
-               * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * m.words / st.avgdl))) AS score
-    FROM (
-        SELECT article_key, words, t,
-               greatest(1, (length(body) - length(replace(body, t, ''))) // length(t)) AS tf
-        FROM (SELECT article_key, words, t, lower(body) AS body FROM matches)
-        WHERE article_key IN (SELECT article_key FROM hits)
-    ) m
-    JOIN df USING (t)
+               * p.tf * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * p.words / st.avgdl))) AS score
+    FROM article_terms p
+    JOIN df ON df.t = p.term
     CROSS JOIN stats st
-    GROUP BY m.article_key
+    WHERE p.term IN (SELECT t FROM terms)
+      AND p.event_time >= CAST($since AS TIMESTAMP) AND p.event_time < CAST($until AS TIMESTAMP)
+    GROUP BY p.article_no
+    HAVING count(*) = (SELECT count(*) FROM terms)
 )
-SELECT s.article_key, s.story_key, s.title, s.url, s.site, s.source, s.event_time,
-       s.language, round(sc.score, 3) AS score, a.text
-FROM scored sc
-JOIN scope s USING (article_key)
-JOIN articles a USING (article_key)
-ORDER BY sc.score DESC, s.event_time DESC, s.article_key
-LIMIT $limit
+
+-- name: search_ranked_one
+-- The same for one word: an article has one row of it, so nothing to group.
+ranked AS (
+    SELECT p.article_no, p.event_time,
+           ln(1 + (st.n - df.n_t + 0.5) / (df.n_t + 0.5))
+               * p.tf * 2.2 / (p.tf + 1.2 * (0.25 + 0.75 * p.words / st.avgdl)) AS score
+    FROM article_terms p
+    JOIN df ON df.t = p.term
+    CROSS JOIN stats st
+    WHERE p.term IN (SELECT t FROM terms)
+      AND p.event_time >= CAST($since AS TIMESTAMP) AND p.event_time < CAST($until AS TIMESTAMP)
+)
+
+-- name: search_best
+-- The fragment's end: the best $limit of `found`, fetched by key.
+best AS (
+    SELECT d.article_key, f.score
+    FROM (SELECT * FROM found ORDER BY score DESC, event_time DESC, article_no LIMIT $limit) f
+    JOIN article_docs d USING (article_no)
+)
+SELECT ae.article_key, ae.story_key, ae.title, ae.url, ae.site, ae.source, ae.event_time,
+       ae.language, round(b.score, 3) AS score, a.text
+FROM best b
+JOIN article_events ae ON ae.article_key = b.article_key
+JOIN articles a ON a.article_key = b.article_key
+ORDER BY b.score DESC, ae.event_time DESC, ae.article_key
+
+-- name: search
+-- The ranked articles (warehouse/explorer.py adds the filters below that are set).
+found AS (
+    SELECT * FROM ranked
+    WHERE true
+
+-- name: search_in_topic
+      AND article_no IN (SELECT hash(article_key) FROM topic_matches WHERE topic = $topic)
+
+-- name: search_in_sources
+      AND article_no IN (
+          SELECT hash(article_key) FROM articles
+          WHERE ($language IS NULL OR language = $language) AND ($site IS NULL OR site = $site))
 
 -- name: suggest
 -- Entity names starting with what was typed (any word of the name), most stories first.

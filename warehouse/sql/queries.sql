@@ -69,6 +69,24 @@ SELECT article_key, url, canonical_url, source, site, title, text, published, fe
        copy_score, ner_model, ner_skipped
 FROM staged_articles;
 
+-- name: insert_article_terms
+-- The search index rows of the articles in `staged_articles` (see migration 012). Words are
+-- runs of letters and digits, lower-cased; warehouse.explorer.search_terms splits a query the
+-- same way.
+INSERT INTO article_terms (article_no, term, tf, words, event_time)
+SELECT hash(article_key), term, count(*)::INTEGER, any_value(words),
+       any_value(coalesce(least(published, fetched_at), fetched_at))
+FROM (
+    SELECT article_key, words, published, fetched_at,
+           unnest(regexp_split_to_array(lower(coalesce(title, '') || ' ' || coalesce(text, '')),
+                                        '[^\p{L}\p{N}]+')) AS term
+    FROM staged_articles
+)
+WHERE term <> ''
+GROUP BY article_key, term;
+INSERT INTO article_docs (article_no, article_key)
+SELECT hash(article_key), article_key FROM staged_articles;
+
 -- name: stories_of
 SELECT article_key, story_key FROM articles WHERE article_key IN (SELECT unnest(?::VARCHAR[]));
 
