@@ -45,16 +45,19 @@ def server_times(snapshot: Path, runs: int) -> list[tuple[str, float, float, flo
     story_key = story.split(",")[0]
     cases = {
         "overview (topic, 30 days)": "/?topic=bench",
-        "overview (language filter: article scan)": "/?language=en",
+        "overview (language filter)": "/?language=en",
+        "overview (site filter)": "/?site=s2.example",
         "entity, most named (day)": f"/entity?name={hot}",
         "entity, mid (day)": f"/entity?name={mid}",
         "entity, mid (hour)": f"/entity?name={mid}&by=hour",
+        "entity, mid (day, language filter)": f"/entity?name={mid}&language=en",
         "entity, one bar's stories": f"/entity?name={hot}&bucket=2026-11-20",
         "story": f"/story/{story_key}",
         "alerts": "/alerts",
         "search: one word": "/search?q=report",
         "search: two words": "/search?q=report+text",
         "search: rare word": "/search?q=999999",
+        "search: one word, topic and site": "/search?q=report&topic=bench&site=s2.example",
         "autocomplete": "/api/suggest?prefix=entity+004",
     }
     out = []

@@ -48,6 +48,34 @@ def _queries() -> dict[str, str]:
     return named_queries("explorer.sql")
 
 
+def _by_source(conn: duckdb.DuckDBPyConnection, filters: Filters) -> bool:
+    """Whether a language or site filter can be answered from entity_days_by_source, which
+    only the analyst snapshot holds (the warehouse itself is read by an article scan)."""
+    if filters.fast():
+        return False
+    row = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND table_name = 'entity_days_by_source'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _pick(conn: duckdb.DuckDBPyConnection, name: str, filters: Filters) -> str:
+    """The statement `name` answering the filters: from the trend tables when they can,
+    else over the scope's articles."""
+    if filters.fast():
+        return _queries()[f"{name}_fast"]
+    if _by_source(conn, filters):
+        fast = _queries()[f"{name}_fast"]
+        if "entity_days d" in fast:
+            fast = fast.replace("entity_days d", "entity_days_by_source d")
+            fragment = _queries()["day_in_sources"]
+        else:  # lists of stories: those whose opening article is in the sources
+            fragment = _queries()["story_in_sources"]
+        return fast.replace("/* sources */", _strip_comments(fragment).strip())
+    return _scoped(name, filters.topic is not None)
+
+
 def _strip_comments(sql: str) -> str:
     """A statement without its leading comment lines."""
     lines = sql.splitlines()
@@ -129,11 +157,7 @@ def top_entities(
     conn: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 20
 ) -> list[dict[str, Any]]:
     """The entities named in the most stories of the scope."""
-    sql = (
-        _queries()["top_entities_fast"]
-        if filters.fast()
-        else _scoped("top_entities", filters.topic is not None)
-    )
+    sql = _pick(conn, "top_entities", filters)
     return _run(conn, sql, _params(filters, limit=limit))
 
 
@@ -141,11 +165,7 @@ def rising(
     conn: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 10
 ) -> list[dict[str, Any]]:
     """Entities whose stories on the window's last day beat their daily average before."""
-    sql = (
-        _queries()["rising_fast"]
-        if filters.fast()
-        else _scoped("rising", filters.topic is not None)
-    )
+    sql = _pick(conn, "rising", filters)
     return _run(conn, sql, _params(filters, limit=limit))
 
 
@@ -179,11 +199,13 @@ def entity_series(
     """Mentions, articles and stories of the entity per bucket of the scope (gaps left out)."""
     if by not in ("day", "hour"):
         raise ValueError(f"bucket must be 'day' or 'hour', not {by!r}")
-    sql = (
-        _queries()["entity_series_fast"]
-        if filters.fast()
-        else _scoped("entity_series", filters.topic is not None)
-    )
+    # The source table is kept per day: hours with a language or site filter scan articles.
+    if by == "day":
+        sql = _pick(conn, "entity_series", filters)
+    elif filters.fast():
+        sql = _queries()["entity_series_fast"]
+    else:
+        sql = _scoped("entity_series", filters.topic is not None)
     params = _params(filters, ids=ids, nos=_numbers(ids), by=by)
     return _run(conn, sql, params)
 
@@ -200,11 +222,7 @@ def entity_stories(
     params = _params(
         filters, ids=ids, nos=_numbers(ids), bucket_start=start, bucket_end=end, limit=limit
     )
-    sql = (
-        _queries()["entity_stories_fast"]
-        if filters.fast()
-        else _scoped("entity_stories", filters.topic is not None)
-    )
+    sql = _pick(conn, "entity_stories", filters)
     return _run(conn, sql, params)
 
 
@@ -212,11 +230,7 @@ def entity_partners(
     conn: duckdb.DuckDBPyConnection, ids: list[str], filters: Filters, limit: int = 15
 ) -> list[dict[str, Any]]:
     """Entities named in the same stories, by distinct stories."""
-    sql = (
-        _queries()["entity_partners_fast"]
-        if filters.fast()
-        else _scoped("entity_partners", filters.topic is not None)
-    )
+    sql = _pick(conn, "entity_partners", filters)
     return _run(conn, sql, _params(filters, ids=ids, nos=_numbers(ids), limit=limit))
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from common.keys import utcnow
+from warehouse.sql import named_queries
 from warehouse.store import Warehouse
 
 if TYPE_CHECKING:
@@ -92,6 +93,16 @@ def _sort_search_index(conn: duckdb.DuckDBPyConnection, source: str, snap: str) 
         )
 
 
+def _build_explorer_tables(conn: duckdb.DuckDBPyConnection, snap: str) -> None:
+    """Add the tables only the explorer reads (warehouse/sql/explorer.sql), from the copy."""
+    row = conn.execute("SELECT current_database()").fetchone()
+    conn.execute(f"USE {snap}")
+    try:
+        conn.execute(named_queries("explorer.sql")["build_entity_days_by_source"])
+    finally:
+        conn.execute(f"USE {_quote(row[0] if row else 'memory')}")
+
+
 def _copy(conn: duckdb.DuckDBPyConnection, source: str, tmp: Path) -> SnapshotInfo:
     """Copy database `source` of `conn` into a new file `tmp`, with a `snapshot_info` row."""
     snap = _quote(_ALIAS)
@@ -102,6 +113,7 @@ def _copy(conn: duckdb.DuckDBPyConnection, source: str, tmp: Path) -> SnapshotIn
         try:
             conn.execute(f"COPY FROM DATABASE {_quote(source)} TO {snap}")
             _sort_search_index(conn, _quote(source), snap)
+            _build_explorer_tables(conn, snap)
             counts = {col: _count(conn, sql.format(db=_quote(source))) for col, sql in _COUNTS}
             published = utcnow()
             origin = conn.execute(

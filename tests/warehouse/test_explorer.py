@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import duckdb
 import pytest
 
 from warehouse import explorer as ex
 from warehouse.records import ArticleRecord, LoadBatch
+from warehouse.snapshot import publish_snapshot
 from warehouse.store import Warehouse
 
 DAY = datetime(2022, 1, 6, 9)
@@ -128,6 +130,36 @@ def test_the_trend_table_path_agrees_with_the_article_scan(conn):
     assert [(r["entity"], r["stories"], r["articles"]) for r in fast] == [
         (r["entity"], r["stories"], r["articles"]) for r in slow
     ]
+
+
+def test_the_snapshot_answers_language_and_site_filters_from_its_source_table(conn, tmp_path):
+    snap = tmp_path / "analyst.duckdb"
+    publish_snapshot(conn, snap)
+    with duckdb.connect(str(snap), read_only=True) as sc:
+        for f in (
+            scope(language="ru"),
+            scope(site="c.example"),
+            scope(topic="csto", language="en"),
+        ):
+            assert ex._by_source(sc, f)
+            fast = ex.top_entities(sc, f)
+            slow = ex.top_entities(conn, f)  # the warehouse has no source table: a scan
+            assert not ex._by_source(conn, f)
+            assert [(r["entity"], r["stories"], r["articles"], r["mentions"]) for r in fast] == [
+                (r["entity"], r["stories"], r["articles"], r["mentions"]) for r in slow
+            ]
+            ids = [r["entity_id"] for r in ex.entity_ids(sc, "CSTO")]
+            assert ex.entity_series(sc, ids, f) == ex.entity_series(conn, ids, f)
+            assert ex.entity_partners(sc, ids, f) == ex.entity_partners(conn, ids, f)
+            stories = [r["story_key"] for r in ex.entity_stories(sc, ids, f)]
+            assert stories == [r["story_key"] for r in ex.entity_stories(conn, ids, f)]
+        # e2 copies e1's story on b.example: an article of the site, the story counted where
+        # e1 opened it (a.example), as every trend table counts stories.
+        site_b = ex.top_entities(sc, scope(site="b.example"))
+        assert [(r["entity"], r["stories"], r["articles"]) for r in site_b] == [("CSTO", 0, 1)]
+        russian_day = ex.Filters(since=date(2022, 1, 1), until=date(2022, 1, 6), language="ru")
+        rising = ex.rising(sc, russian_day)
+        assert len(rising) == 2 and rising == ex.rising(conn, russian_day)
 
 
 def test_an_entity_bucket_lists_the_stories_behind_it(conn):

@@ -59,10 +59,44 @@ JOIN entities e ON e.entity_no = d.entity_no
 WHERE d.topic = coalesce(CAST($topic AS VARCHAR), '')
   AND d.day >= CAST($since AS DATE) AND d.day < CAST($until AS DATE)
   AND ($label IS NULL OR e.label = $label)
+  /* sources */
 GROUP BY ALL
 HAVING sum(d.articles) > 0
 ORDER BY stories DESC, mentions DESC, entity, e.label
 LIMIT $limit
+
+-- name: build_entity_days_by_source
+-- Run inside the analyst snapshot when it is published (warehouse/snapshot.py): the trend
+-- numbers of entity_days split by the language and site of each article, so the views filtered
+-- by language or site read a few rows per entity too. As in entity_days, a story counts on the
+-- day of the article that opened it (and in that article's language and site).
+CREATE TABLE entity_days_by_source AS
+WITH per AS (
+    SELECT m.article_key, e.entity_no, m.count, a.language, a.site,
+           CAST(coalesce(least(a.published, a.fetched_at), a.fetched_at) AS DATE) AS day,
+           coalesce(a.story_key, a.article_key) = a.article_key AS opener
+    FROM mentions m
+    JOIN articles a USING (article_key)
+    JOIN entities e USING (entity_id)
+),
+topics AS (
+    SELECT article_key, topic FROM topic_matches
+    UNION ALL
+    SELECT article_key, '' FROM articles
+)
+SELECT t.topic, p.language, p.site, p.day, p.entity_no, count(*)::INTEGER AS articles,
+       sum(p.count)::INTEGER AS mentions, (count(*) FILTER (WHERE p.opener))::INTEGER AS stories
+FROM per p
+JOIN topics t USING (article_key)
+GROUP BY ALL
+ORDER BY t.topic, p.language, p.site, p.day
+
+-- name: day_in_sources
+-- Put in place of `/* sources */` in top_entities_fast, rising_fast and entity_series_fast,
+-- which then read entity_days_by_source instead of entity_days, when a language or site filter
+-- is set.
+  AND ($language IS NULL OR d.language = $language)
+  AND ($site IS NULL OR d.site = $site)
 
 -- name: top_entities
 -- The same over the articles of the scope (any filter): distinct stories naming each entity.
@@ -319,18 +353,18 @@ LIMIT $limit
 -- counts once, in the hour of the article that opened it.
 
 -- name: rising_fast
+-- Windows are whole days, so the last day and the 7 before it are rows of entity_days.
 WITH counts AS (
-    SELECT h.entity_no,
-           sum(h.stories) FILTER (
-               WHERE h.hour >= CAST($until AS TIMESTAMP) - INTERVAL 1 DAY) AS recent,
-           coalesce(sum(h.stories) FILTER (
-               WHERE h.hour < CAST($until AS TIMESTAMP) - INTERVAL 1 DAY), 0) / 7.0 AS average
-    FROM entity_hours h
-    WHERE h.topic = coalesce(CAST($topic AS VARCHAR), '')
-      AND h.hour >= CAST($until AS TIMESTAMP) - INTERVAL 8 DAY
-      AND h.hour < CAST($until AS TIMESTAMP)
-    GROUP BY h.entity_no
-    HAVING sum(h.stories) FILTER (WHERE h.hour >= CAST($until AS TIMESTAMP) - INTERVAL 1 DAY) > 0
+    SELECT d.entity_no,
+           sum(d.stories) FILTER (WHERE d.day >= CAST($until AS DATE) - 1) AS recent,
+           coalesce(sum(d.stories) FILTER (WHERE d.day < CAST($until AS DATE) - 1), 0) / 7.0
+               AS average
+    FROM entity_days d
+    WHERE d.topic = coalesce(CAST($topic AS VARCHAR), '')
+      AND d.day >= CAST($until AS DATE) - 8 AND d.day < CAST($until AS DATE)
+      /* sources */
+    GROUP BY d.entity_no
+    HAVING sum(d.stories) FILTER (WHERE d.day >= CAST($until AS DATE) - 1) > 0
 )
 SELECT e.name AS entity, e.label, c.recent::BIGINT AS recent, round(c.average, 2) AS average,
        round((c.recent + 1) / (c.average + 1), 2) AS ratio
@@ -348,6 +382,7 @@ WHERE $by = 'day'
   AND d.topic = coalesce(CAST($topic AS VARCHAR), '')
   AND d.entity_no IN (SELECT unnest(CAST($nos AS UBIGINT[])))
   AND d.day >= CAST($since AS DATE) AND d.day < CAST($until AS DATE)
+  /* sources */
 GROUP BY bucket
 UNION ALL
 SELECT h.hour, sum(h.mentions)::BIGINT, sum(h.articles)::BIGINT, sum(h.stories)::BIGINT
@@ -367,6 +402,7 @@ WITH picked AS (
     WHERE list_has_any(se.entity_nos, CAST($nos AS UBIGINT[]))
       AND se.hour >= CAST(coalesce($bucket_start, $since) AS TIMESTAMP)
       AND se.hour < CAST(coalesce($bucket_end, $until) AS TIMESTAMP)
+      /* sources */
 )
 SELECT st.story_key, st.title, st.url, st.first_seen, st.articles, st.sites,
        NULL::BIGINT AS mentions
@@ -385,6 +421,7 @@ WITH own AS (
       AND se.hour >= CAST($since AS TIMESTAMP) AND se.hour < CAST($until AS TIMESTAMP)
       AND ($topic IS NULL OR se.story_no IN (
             SELECT hash(article_key) FROM topic_matches WHERE topic = $topic))
+      /* sources */
 ),
 pairs AS (
     SELECT entity_no, count(*) AS stories
@@ -397,3 +434,11 @@ FROM pairs p
 JOIN entities e ON e.entity_no = p.entity_no
 ORDER BY p.stories DESC, entity, e.label
 LIMIT $limit
+
+-- name: story_in_sources
+-- Put in place of `/* sources */` in entity_stories_fast and entity_partners_fast when a
+-- language or site filter is set: the story's opening article is in them.
+      AND se.story_no IN (
+            SELECT hash(article_key) FROM articles
+            WHERE ($language IS NULL OR language = $language)
+              AND ($site IS NULL OR site = $site))
