@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from extractors import netguard
-from extractors.decode import decode_body
+from extractors.decode import decode_body, mojibake_marks
 from extractors.fetch import Fetcher, _HostLimiter
 from newswatch.settings import FetchSettings
 
@@ -408,3 +408,57 @@ def test_decode_body_guesses_when_nothing_is_declared() -> None:
     )
     assert decode_body(text.encode("cp1251"), "text/html") == text
     assert decode_body(text.encode("cp1251"), "text/html; charset=no-such-charset") == text
+
+
+RUSSIAN = "Миротворцы ОДКБ прибыли в Алматы. Президент Токаев поблагодарил союзников. " * 6
+FRENCH = "Le président a remercié les alliés à Almaty, où la sécurité était rétablie. " * 4
+
+
+def _page(text: str) -> str:
+    return f"<html><head><title>news</title></head><body><p>{text}</p></body></html>"
+
+
+def test_a_few_broken_bytes_do_not_garble_a_utf8_page() -> None:
+    raw = _page(RUSSIAN).encode()
+    broken = raw.replace(" в ".encode(), b" \xff ", 1).replace(" союзников".encode(), b"\xc3(", 1)
+    for content_type in ("text/html; charset=utf-8", None, "text/html; charset=windows-1251"):
+        text = decode_body(broken, content_type)
+        assert "Алматы" in text and "Токаев" in text
+        # Only the broken bytes are lost, each as one replacement character.
+        assert mojibake_marks(text) == ["\ufffd", "\ufffd"]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "label"),
+    [
+        (RUSSIAN, "cp1251", "iso-8859-1"),  # lying: every byte is a Latin-1 character
+        (RUSSIAN, "koi8-r", "windows-1251"),  # lying: every byte is a cp1251 letter too
+        (RUSSIAN, "cp1251", "koi8-r"),
+        (FRENCH, "latin-1", "windows-1251"),
+        (FRENCH, "latin-1", None),  # charset_normalizer alone reads Mac Central European
+        (RUSSIAN, "utf-16-le", None),  # no byte-order mark
+        (RUSSIAN, "utf-16-be", "utf-16"),
+        (FRENCH, "cp1252", "utf-16"),  # lying: 8-bit bytes with no zero byte
+    ],
+)
+def test_lying_or_missing_declarations_still_give_the_text(
+    text: str, encoding: str, label: str | None
+) -> None:
+    page = _page(text)
+    content_type = f"text/html; charset={label}" if label else "text/html"
+    decoded = decode_body(page.encode(encoding), content_type)
+    assert decoded == page
+    assert mojibake_marks(decoded) == []
+
+
+def test_mojibake_marks_flag_wrong_decodings_only() -> None:
+    clean = "Kassym-Jomart Tokayev’s “CSTO” café — déjà, Ελλάδα, Türkiye, Łódź, ВВП СССР"
+    assert mojibake_marks(clean) == []
+    for wrong in (
+        "Алматы".encode().decode("latin-1"),
+        "Алматы".encode().decode("cp1251"),
+        "Алматы".encode("cp1251").decode("latin-1"),
+        "Алматы".encode("cp1251").decode("koi8-r"),
+        "café".encode().decode("cp1252"),
+    ):
+        assert mojibake_marks(wrong), wrong
