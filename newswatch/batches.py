@@ -230,6 +230,7 @@ def mark_polled(wh: Warehouse, run_id: str, polls: Sequence[PollResult]) -> None
             run_id,
             polls=[p.poll for p in polls],
             errors=[p.error for p in polls if p.error] + [r for p in polls for r in p.rejected],
+            resolved=[k for p in polls for k in p.resolved],
         )
     )
 

@@ -349,6 +349,7 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
         "stored",
         "failed",
         "refused links",
+        "unreadable files",
         "languages",
         "no NER",
     ):
@@ -359,9 +360,7 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
     for source in settings.polled_sources:
         r = rows.get(source.name)
         if r is None:
-            table.add_row(
-                *cells(source.name, source.kind, "never polled", "", "", "", "", "", "", "", "", "")
-            )
+            table.add_row(*cells(source.name, source.kind, "never polled", *[""] * 10))
             continue
         h = health.get(source.name, {})
         table.add_row(
@@ -376,6 +375,7 @@ def feeds(config: ConfigOpt = None, db: DbOpt = None) -> None:
                 str(r["stored"]),
                 str(r["failed"]),
                 str(r["refused_links"]),
+                str(r["unreadable_files"]),
                 r["languages"] or "",
                 r["no_ner"] or "",
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import os
 import random
 import re
 import statistics
@@ -48,8 +49,11 @@ class PollResult:
     items: list[NewItem] = field(default_factory=list)
     error: ErrorRecord | None = None
     entries: int = 0
-    # Entries whose link is never fetched (file:, ftp:, data:, none): recorded, not dropped.
+    # Entries whose link is never fetched (file:, ftp:, data:, none) and archive files that
+    # could not be read: recorded, not dropped.
     rejected: list[ErrorRecord] = field(default_factory=list)
+    # Keys of earlier error records this poll found mended (an archive file that now parses).
+    resolved: list[str] = field(default_factory=list)
 
 
 def _hash(data: bytes) -> str:
@@ -343,19 +347,35 @@ def outside_archive(path: Path, root: Path) -> str | None:
     return None
 
 
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """A file's bytes, refused (ValueError) before reading when it is larger than `max_bytes`:
+    a 200 MB page must not be read whole to find out it is too large."""
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        # Read one byte past the limit: a file still growing is caught too.
+        data = handle.read(max_bytes + 1) if size <= max_bytes else b""
+    if size > max_bytes or len(data) > max_bytes:
+        raise ValueError(f"file too large: {max(size, len(data))} bytes (limit {max_bytes})")
+    return data
+
+
 def poll_archive(
-    source: ArchiveSource, state: SourceState | None, now: datetime | None = None
+    source: ArchiveSource,
+    state: SourceState | None,
+    now: datetime | None = None,
+    max_bytes: int = 5_000_000,
 ) -> PollResult:
     """Read an archive's feed files as if they were polled (always due; a missing folder is a
     failure like any other, with its failing streak recorded)."""
     now = now or utcnow()
-    result = _read_archive(source, state)
+    result = _read_archive(source, state, max_bytes)
     result.poll = schedule_poll(result.poll, state, PollSettings(), now)
     return result
 
 
-def _read_archive(source: ArchiveSource, state: SourceState | None) -> PollResult:
-    """The archive's entries, unless its feed files are unchanged."""
+def _read_archive(source: ArchiveSource, state: SourceState | None, max_bytes: int) -> PollResult:
+    """The archive's entries, unless its feed files are unchanged. A feed file that cannot be
+    read or parsed is an error record of the source (and its last error), the others are read."""
     base = SourcePoll(source.name, "archive", str(source.path), ok=True)
     if not source.path.is_dir():
         return _poll_failure(base, str(source.path), f"archive folder not found: {source.path}")
@@ -363,31 +383,57 @@ def _read_archive(source: ArchiveSource, state: SourceState | None) -> PollResul
     rejected: list[ErrorRecord] = []
     digest = hashlib.sha256()
     errors = []
+    parsed: list[str] = []
     root = source.path.resolve()
     for path in archive_feeds(source.path):
-        why = outside_archive(path, root)
-        if why:
-            errors.append(f"{path.name}: refused: {why}")
-            continue
-        content = path.read_bytes()
-        digest.update(content)
-        found, error, refused_entries = _items_from_feed(content, path.as_uri(), source.name)
+        error = outside_archive(path, root)
+        error = f"refused: {error}" if error else None
+        if error is None:
+            try:
+                content = read_bounded(path, max_bytes)
+            except (OSError, ValueError) as exc:
+                error = str(exc) if isinstance(exc, ValueError) else f"unreadable: {exc.strerror}"
+            else:
+                digest.update(content)
+                found, error, refused_entries = _items_from_feed(
+                    content, path.as_uri(), source.name
+                )
+                items.extend(found)
+                rejected.extend(refused_entries)
         if error:
             errors.append(f"{path.name}: {error}")
-        items.extend(found)
-        rejected.extend(refused_entries)
+            rejected.append(_file_error(source.name, path, error))
+        else:
+            parsed.append(stable_key(path.as_uri()))
     if errors and not items:
-        return _poll_failure(base, str(source.path), "; ".join(errors))
+        failed = _poll_failure(base, str(source.path), "; ".join(errors))
+        failed.rejected = [r for r in rejected if r.stage == "feed"]
+        return failed
     content_hash = digest.hexdigest()
     if state and state.content_hash == content_hash:
-        return PollResult(base)
+        # Unchanged: no items, but the files that still fail are recorded again.
+        still = [r for r in rejected if r.stage == "feed"]
+        return PollResult(replace(base, error="; ".join(errors) or None), rejected=still)
     poll = replace(
         base,
         new_items=len(items),
         content_hash=content_hash,
         error="; ".join(errors) or None,
     )
-    return PollResult(poll, items, entries=len(items), rejected=rejected)
+    return PollResult(poll, items, entries=len(items), rejected=rejected, resolved=parsed)
+
+
+def _file_error(source: str, path: Path, reason: str) -> ErrorRecord:
+    """The error record of an archive file that could not be read."""
+    return ErrorRecord(
+        url_key=stable_key(path.as_uri()),
+        stage="feed",
+        url=path.as_uri(),
+        source=source,
+        reason=reason,
+        status_code=None,
+        retryable=False,
+    )
 
 
 def poll_source(
@@ -399,7 +445,7 @@ def poll_source(
 ) -> PollResult:
     """Poll any kind of source."""
     if isinstance(source, ArchiveSource):
-        return poll_archive(source, state, now)
+        return poll_archive(source, state, now, max_bytes=fetcher.settings.max_bytes)
     if isinstance(source, WarcSource):
         raise ValueError(f"{source.name}: WARC files are backfilled, never polled")
     return poll_feed(source, state, fetcher, cfg, now)

@@ -22,7 +22,7 @@ from extractors.entities import EntityExtractor, Mention
 from extractors.fetch import Fetcher
 from extractors.stories import StoryDecision, StoryInput
 from extractors.urls import ArticleUrl, article_url
-from newswatch.polling import NewItem, PollResult, outside_archive, select_new
+from newswatch.polling import NewItem, PollResult, outside_archive, read_bounded, select_new
 from newswatch.settings import ArchiveSource, Settings, Source
 from warehouse.records import ArticleRecord, ErrorRecord, ItemOutcome
 from warehouse.store import Warehouse
@@ -101,8 +101,15 @@ def iter_pages(
             path = archive_page(source, item.url)
             if path is None:
                 yield Page(item, None, item.url, utcnow(), "not in archive")
-            else:
-                yield Page(item, decode_body(path.read_bytes()), item.url, utcnow())
+                continue
+            try:
+                # Sized before it is read: the cap live pages have holds for archived ones too.
+                content = read_bounded(path, fetcher.settings.max_bytes)
+            except (OSError, ValueError) as exc:
+                reason = str(exc) if isinstance(exc, ValueError) else f"unreadable: {exc.strerror}"
+                yield Page(item, None, item.url, utcnow(), reason)
+                continue
+            yield Page(item, decode_body(content), item.url, utcnow())
             continue
         res = next(results)
         if res.ok and res.content is not None:

@@ -121,6 +121,8 @@ class LoadBatch:
     pinned: frozenset[tuple[str, str]] = frozenset()
     # Stories found to be one report, applied after the batch's articles are written.
     merges: list[StoryMerge] = field(default_factory=list)
+    # Keys of error records found mended (fetch_errors.resolved_at is set).
+    resolved: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

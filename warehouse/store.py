@@ -390,6 +390,8 @@ class Warehouse(AlertStore, Reads):
                 done = [o.url_key for o in batch.outcomes if o.status != "failed"]
                 if done:
                     conn.execute(QUERIES["resolve_errors"], [now, done])
+            if batch.resolved:
+                conn.execute(QUERIES["resolve_errors"], [now, batch.resolved])
             if batch.errors:
                 conn.executemany(
                     QUERIES["record_error"],
@@ -552,6 +554,10 @@ class Warehouse(AlertStore, Reads):
                     now,
                     now,
                     poll.new_items,
+                    # A poll that read the source but not all of it (an archive with one
+                    # unreadable feed file) keeps what failed as its last error.
+                    poll.error,
+                    now if poll.error else None,
                 ],
             )
         else:

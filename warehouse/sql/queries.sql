@@ -7,9 +7,12 @@ FROM sources WHERE name = ?;
 
 -- name: upsert_source_success
 INSERT INTO sources AS s (name, kind, location, etag, last_modified, content_hash, last_polled,
-                          last_success, consecutive_failures, items_seen)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+                          last_success, consecutive_failures, items_seen, last_error,
+                          last_error_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET
+    last_error = coalesce(excluded.last_error, s.last_error),
+    last_error_at = coalesce(excluded.last_error_at, s.last_error_at),
     kind = excluded.kind,
     location = excluded.location,
     etag = coalesce(excluded.etag, s.etag),
@@ -303,6 +306,10 @@ SELECT s.name, s.kind, s.location, s.last_success, s.last_error, s.last_error_at
        -- Entries listed with a link that is never fetched (file:, ftp:, data:, none).
        (SELECT count(*) FROM fetch_errors e
         WHERE e.source = s.name AND e.stage = 'feed_entry') AS refused_links,
+       -- Archive files (feed files) that could not be read, and are not mended since.
+       (SELECT count(*) FROM fetch_errors e
+        WHERE e.source = s.name AND e.stage = 'feed' AND e.url LIKE 'file:%'
+          AND e.resolved_at IS NULL) AS unreadable_files,
        -- Stored articles per detected language, and those no NER pipeline read, with why.
        (SELECT string_agg(lang || ' ' || n, ', ' ORDER BY n DESC, lang)
         FROM (SELECT coalesce(a.language, '?') AS lang, count(*) AS n FROM articles a
