@@ -7,25 +7,18 @@ from __future__ import annotations
 
 import re
 import tracemalloc
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from bench.rss import FeedItem, rss
 from newswatch.pipeline import run_once
 from newswatch.polling import poll_archive, read_bounded
 from newswatch.settings import ArchiveSource, load_settings
-from tests.newswatch.test_archive_containment import PAGE
+from tests.newswatch.test_archive_containment import PAGE, _feed
 from tests.newswatch.test_cli import newswatch
 
 LIMIT = 100_000  # fetch.max_bytes in these tests
-
-
-def _feed(*urls: str) -> bytes:
-    when = datetime(2022, 1, 7, 10, tzinfo=UTC)
-    return rss([FeedItem(f"CSTO item {i}", u, when) for i, u in enumerate(urls)], title="t")
 
 
 @pytest.fixture
