@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -128,12 +130,25 @@ def _extract(
     return doc, title, text
 
 
+_ELEMENT = re.compile(r"<[a-zA-Z]")
+
+
+def _count_elements(html: str, limit: int) -> int:
+    """Start tags in `html`, counted up to one past `limit` (the count stops there)."""
+    return sum(1 for _ in itertools.islice(_ELEMENT.finditer(html), limit + 1))
+
+
 def extract_article(html: str, url: str | None, settings: CleanSettings) -> CleanOutcome:
     """Extract a clean article from HTML, or say why there is none; never raises."""
     if not html or not html.strip():
         return CleanOutcome(None, "empty page")
     if len(html) > MAX_HTML_CHARS:
         return CleanOutcome(None, f"page too large: {len(html)} characters")
+    elements = _count_elements(html, settings.max_elements)
+    if elements > settings.max_elements:
+        return CleanOutcome(
+            None, f"page too complex: over {settings.max_elements} elements (clean.max_elements)"
+        )
     outcome = _extract(html, url, settings, fast=settings.fast, precision=settings.favor_precision)
     if isinstance(outcome, CleanOutcome) and not outcome.reason_is_failure:
         # Rescues, each only for a page the cheaper pass could not read: trafilatura's

@@ -76,6 +76,23 @@ def test_bad_topic_file_is_named_with_query_problem(tmp_path):
     assert str(topic) in str(info.value) and "query" in str(info.value)
 
 
+def test_a_huge_or_deep_topic_query_is_refused_at_load(tmp_path):
+    write(tmp_path / "newswatch.yaml", "")
+    huge = write(
+        tmp_path / "topics" / "huge.yaml", "name: huge\nquery: '" + "csto " * 200_000 + "'\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, env={})
+    assert str(huge) in str(info.value) and "query too long: 1000000 characters" in str(info.value)
+    huge.unlink()
+    write(
+        tmp_path / "topics" / "deep.yaml",
+        "name: deep\nquery: '" + "(" * 100 + "csto" + ")" * 100 + "'\n",
+    )
+    with pytest.raises(ConfigError, match="nesting deeper than 64"):
+        load_settings(tmp_path, env={})
+
+
 def test_watchlist_must_name_gazetteer_entities(tmp_path):
     write(tmp_path / "newswatch.yaml", "")
     write(
