@@ -166,6 +166,10 @@ def _print_summary(summary: Any, settings: Settings) -> None:
     if len(summary.item_errors) > 20:
         err.print(f"... and {len(summary.item_errors) - 20} more (table fetch_errors)")
     console.print(f"warehouse: {settings.db_path}", highlight=False)
+    from warehouse.snapshot import snapshot_status
+
+    started = time.time() - summary.seconds - 1  # the run's start, with a second of slack
+    console.print(snapshot_status(settings, started), highlight=False)
 
 
 @app.command()
@@ -447,11 +451,13 @@ def alerts_command(
     """Evaluate the alert rules, then deliver pending alerts to every channel."""
     _log_to_stderr(verbose)
     settings = _settings(config, db)
-    from alerts.outbox import run_alerts
+    from newswatch.pipeline import alerts_pass
+    from warehouse.snapshot import snapshot_status
     from warehouse.store import WarehouseError
 
     try:
-        new, stats = run_alerts(settings)
+        started = time.time()
+        new, stats = alerts_pass(settings)
     except WarehouseError as exc:
         err.print(Text.assemble(("alerts failed:", "bold red"), " ", printable(exc)))
         raise typer.Exit(1) from None
@@ -471,6 +477,7 @@ def alerts_command(
     console.print(table)
     channels = ", ".join(c.name for c in settings.alerts.channels) or "none"
     console.print(f"channels: {channels}; warehouse: {settings.db_path}", highlight=False)
+    console.print(snapshot_status(settings, started), highlight=False)
     if stats.failed:
         err.print("some deliveries failed for good: see last_error in table deliveries")
 
@@ -702,6 +709,7 @@ def backfill(
                 selected=counts.get("selected", 0),
             )
 
+        started = time.time()
         results = run_backfill(settings, files, window, progress=report)
     table = Table(title="backfill")
     for col in ("file", "status", "records", "selected", "stored", "seconds", "note"):
@@ -723,6 +731,9 @@ def backfill(
             )
         )
     console.print(table)
+    from warehouse.snapshot import snapshot_status
+
+    console.print(snapshot_status(settings, started), highlight=False)
     raise typer.Exit(1 if any(r.status == "failed" for r in results) else 0)
 
 

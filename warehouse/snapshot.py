@@ -213,6 +213,31 @@ def publish_if_due(
     return info
 
 
+def snapshot_status(settings: SnapshotConfig, started: float) -> str:
+    """One line for a writing command's output: whether analysts see what it wrote (the
+    snapshot was published after `started`, a time.time()), and if not, when they will."""
+    analyst: AnalystSettings = settings.analyst
+    target = snapshot_path(settings)
+    if not analyst.snapshot:
+        return "analyst snapshot off (analyst.snapshot: false): readers open the warehouse itself"
+    try:
+        published = target.stat().st_mtime
+    except FileNotFoundError:
+        published = None
+    if published is not None and published >= started:
+        return f"analyst snapshot {target}: published, up to date"
+    if published is not None and not is_due(target, analyst.min_interval_seconds, started):
+        return (
+            f"analyst snapshot {target}: not republished, published "
+            f"{started - published:.0f} s before this began and analyst.min_interval_seconds is "
+            f"{analyst.min_interval_seconds:.0f}; the next writing run after that publishes it"
+        )
+    return (
+        f"analyst snapshot {target}: could NOT be published (see the log); "
+        "readers see an older copy"
+    )
+
+
 def analyst_path(settings: SnapshotConfig) -> Path:
     """The file analyst commands read: the snapshot where there is one, else the warehouse."""
     target = snapshot_path(settings)
