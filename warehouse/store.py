@@ -47,10 +47,16 @@ _TREND_TABLES_VERSION = 7
 _SEARCH_INDEX_VERSION = 12
 
 
-# Extensions are neither fetched nor loaded on a confined connection.
-CONFINED_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+# No connection of newswatch's fetches or loads an extension by itself: a statement naming a
+# URL would otherwise make DuckDB download httpfs and then fetch that URL, outside the SSRF
+# guard. Everything newswatch uses (parquet, json, icu) is built in.
+NO_AUTOLOAD: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
+}
+# Nor is any installed on a confined connection.
+CONFINED_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    **NO_AUTOLOAD,
     "allow_community_extensions": False,
 }
 
@@ -106,7 +112,9 @@ class Warehouse(AlertStore, Reads):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = duckdb.connect(
-                str(self.path), read_only=read_only, config=CONFINED_CONFIG if confined else {}
+                str(self.path),
+                read_only=read_only,
+                config=CONFINED_CONFIG if confined else NO_AUTOLOAD,
             )
             if confined:
                 confine(self.conn)
