@@ -51,11 +51,15 @@ def _queries() -> dict[str, str]:
 def _by_source(conn: duckdb.DuckDBPyConnection, filters: Filters) -> bool:
     """Whether a language or site filter can be answered from entity_days_by_source, which
     only the analyst snapshot holds (the warehouse itself is read by an article scan)."""
-    if filters.fast():
-        return False
+    return not filters.fast() and _has_table(conn, "entity_days_by_source")
+
+
+def _has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the connection's database has table `name` (older snapshots lack newer ones)."""
     row = conn.execute(
         "SELECT count(*) FROM duckdb_tables() "
-        "WHERE database_name = current_database() AND table_name = 'entity_days_by_source'"
+        "WHERE database_name = current_database() AND table_name = ?",
+        [name],
     ).fetchone()
     return bool(row and row[0])
 
@@ -273,6 +277,11 @@ def search_terms(query: str) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_TERMS]
 
 
+class NoSearchIndex(Exception):
+    """The database has no word index yet: a snapshot published by a newswatch older than
+    migration 012, until the next writing run republishes it."""
+
+
 def search(
     conn: duckdb.DuckDBPyConnection, query: str, filters: Filters, limit: int = 50
 ) -> list[dict[str, Any]]:
@@ -280,6 +289,8 @@ def search(
     terms = search_terms(query)
     if not terms:
         return []
+    if not _has_table(conn, "article_terms"):
+        raise NoSearchIndex("no word index in this snapshot yet")
     params = _params(filters, terms=terms, limit=limit)
     sources = filters.language is not None or filters.site is not None
     sql = _search_sql(len(terms) == 1, filters.topic is not None, sources)

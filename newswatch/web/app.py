@@ -292,7 +292,10 @@ class Explorer:
         q = (request.query_params.get("q") or "").strip()[:200]
         conn = self.conn()
         f = ex.window(conn, filters_of(request))
-        hits = ex.search(conn, q, f) if q else []
+        try:
+            hits, unavailable = (ex.search(conn, q, f) if q else []), False
+        except ex.NoSearchIndex:
+            hits, unavailable = [], True
         if request.query_params.get("format") == "csv":
             return csv_response(
                 [{k: v for k, v in h.items() if k != "text"} for h in hits], "search"
@@ -305,6 +308,7 @@ class Explorer:
             q=q,
             terms=ex.search_terms(q),
             hits=hits,
+            unavailable=unavailable,
         )
 
     def alerts(self, request: Request) -> Response:

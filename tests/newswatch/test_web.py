@@ -12,6 +12,7 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 from starlette.testclient import TestClient
 
@@ -183,6 +184,17 @@ def test_a_new_snapshot_is_seen_without_a_restart(tmp_path):
     assert "Kurultai" not in app.get("/search?q=kurultai").text
     load(db, snap, [record("n1", 40, "Kurultai opens", text="Kurultai session opens. " * 20)])
     assert "Kurultai opens" in app.get("/search?q=kurultai").text
+
+
+def test_a_snapshot_from_before_the_search_index_says_so(tmp_path):
+    db, snap = tmp_path / "nw.duckdb", tmp_path / "snap.duckdb"
+    load(db, snap)
+    with duckdb.connect(str(snap)) as con:  # as an older newswatch published it
+        con.execute("DROP TABLE article_terms; DROP TABLE entity_days_by_source")
+    app = TestClient(create_app(snap))
+    response = app.get("/search?q=troops")
+    assert response.status_code == 200 and "no word index yet" in response.text
+    assert app.get("/?language=ru").status_code == 200  # filters fall back to the scan
 
 
 def test_no_snapshot_yet_is_a_clear_503(tmp_path):
