@@ -83,14 +83,21 @@ def _count(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _sort_search_index(conn: duckdb.DuckDBPyConnection, source: str, snap: str) -> None:
-    """Rewrite the snapshot's word index sorted by term, so a search reads only its words' rows."""
-    # A warehouse from before migration 012 has no index to sort.
-    with contextlib.suppress(duckdb.CatalogException):
-        conn.execute(
-            f"CREATE OR REPLACE TABLE {snap}.main.article_terms AS "
-            f"SELECT * FROM {source}.main.article_terms ORDER BY term, event_time"
-        )
+# Tables the snapshot stores sorted, so a read of one key touches only its row groups (DuckDB
+# skips row groups by their min/max): the word index by word (a search), mentions by entity
+# (an entity's bars with a language or site filter: 330 ms to 110 ms at a million articles).
+_SORTED = (("article_terms", "term, event_time"), ("mentions", "entity_id, article_key"))
+
+
+def _sort_tables(conn: duckdb.DuckDBPyConnection, source: str, snap: str) -> None:
+    """Rewrite the snapshot's copies of the _SORTED tables in their order."""
+    for table, order in _SORTED:
+        # A warehouse from before migration 012 has no word index to sort.
+        with contextlib.suppress(duckdb.CatalogException):
+            conn.execute(
+                f"CREATE OR REPLACE TABLE {snap}.main.{table} AS "
+                f"SELECT * FROM {source}.main.{table} ORDER BY {order}"
+            )
 
 
 def _build_explorer_tables(conn: duckdb.DuckDBPyConnection, snap: str) -> None:
@@ -112,7 +119,7 @@ def _copy(conn: duckdb.DuckDBPyConnection, source: str, tmp: Path) -> SnapshotIn
         conn.execute("BEGIN TRANSACTION")
         try:
             conn.execute(f"COPY FROM DATABASE {_quote(source)} TO {snap}")
-            _sort_search_index(conn, _quote(source), snap)
+            _sort_tables(conn, _quote(source), snap)
             _build_explorer_tables(conn, snap)
             counts = {col: _count(conn, sql.format(db=_quote(source))) for col, sql in _COUNTS}
             published = utcnow()

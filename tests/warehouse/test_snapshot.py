@@ -125,9 +125,12 @@ def test_snapshot_holds_tables_views_and_its_freshness(tmp_path):
         # The table macro the trend API's co-occurrence runs on comes along too.
         partners = con.execute("SELECT * FROM entity_partners(?, 30)", [NAMES[0][0]]).fetchall()
         assert partners and all(name != NAMES[0][0] for name, _, _ in partners)
-        # The word index comes sorted by term (the writer's is in load order), and whole.
+        # The word index comes sorted by term and mentions by entity (the writer's are in load
+        # order), and whole.
         terms = [t for (t,) in con.execute("SELECT term FROM article_terms").fetchall()]
         assert terms == sorted(terms) and len(terms) == 30 * 4  # story, body, of, i
+        ids = [e for (e,) in con.execute("SELECT entity_id FROM mentions").fetchall()]
+        assert ids == sorted(ids) and len(ids) == 90  # mentions by entity, whole
         published, source, articles = con.execute(
             "SELECT published_at, source_path, articles FROM snapshot_info"
         ).fetchone()
