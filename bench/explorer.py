@@ -51,6 +51,7 @@ def server_times(snapshot: Path, runs: int) -> list[tuple[str, float, float, flo
         "entity, mid (day)": f"/entity?name={mid}",
         "entity, mid (hour)": f"/entity?name={mid}&by=hour",
         "entity, mid (day, language filter)": f"/entity?name={mid}&language=en",
+        "entity, mid (hour, site filter)": f"/entity?name={mid}&by=hour&site=s2.example",
         "entity, one bar's stories": f"/entity?name={hot}&bucket=2026-11-20",
         "story": f"/story/{story_key}",
         "alerts": "/alerts",
