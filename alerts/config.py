@@ -13,6 +13,7 @@ from alerts.schedule import parse_clock, parse_span
 from common.spec import ConfigSpec
 from extractors.config import EntityLabel, GazetteerEntry, valid_query
 from extractors.relevance import TopicQuery
+from warehouse.config import AnalystSettings
 
 ALERT_LABELS: tuple[EntityLabel, ...] = ("PERSON", "ORG", "GPE")
 
@@ -239,3 +240,5 @@ class AlertsConfig(Protocol):
     def poll(self) -> _FeedDownAfter: ...
     @property
     def fetch(self) -> _UserAgent: ...
+    @property
+    def analyst(self) -> AnalystSettings: ...

@@ -18,6 +18,7 @@ from alerts.rules import evaluate
 from alerts.schedule import HOUR, digest_due, is_quiet, rate_remaining
 from common.keys import utcnow
 from common.retry import backoff
+from warehouse.snapshot import publish_if_due
 from warehouse.store import Warehouse
 
 log = logging.getLogger(__name__)
@@ -217,7 +218,10 @@ def _deliver_digest(
 def run_alerts(
     settings: AlertsConfig, *, now: datetime | None = None, env: Mapping[str, str] | None = None
 ) -> tuple[int, DeliveryStats]:
-    """Open the warehouse, evaluate the rules, deliver what is due, close."""
+    """Open the warehouse, evaluate the rules, deliver what is due, publish the analyst
+    snapshot (so analysts see the new alerts and deliveries), close."""
     with Warehouse(settings.db_path) as wh:
         new = evaluate(wh, settings, now)
-        return new, deliver_pending(wh, settings, now, env=env)
+        stats = deliver_pending(wh, settings, now, env=env)
+        publish_if_due(wh, settings)  # logs and carries on if it cannot
+        return new, stats

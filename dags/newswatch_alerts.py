@@ -26,12 +26,12 @@ def newswatch_alerts() -> None:
         from airflow.sdk import BaseHook
 
         from alerts.channels import env_with_connections
+        from alerts.outbox import run_alerts
         from newswatch.dags import task_settings
-        from newswatch.pipeline import alerts_pass
 
         settings = task_settings()
         # Publishes the analyst snapshot too: analysts see the deliveries of this pass.
-        new, stats = alerts_pass(
+        new, stats = run_alerts(
             settings, env=env_with_connections(settings, BaseHook.get_connection)
         )
         return {

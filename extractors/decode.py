@@ -13,7 +13,7 @@ import charset_normalizer
 def decode_body(content: bytes, content_type: str | None = None) -> str:
     """Text of a page or feed body, right even when the declared charset is wrong.
 
-    A byte-order mark wins, then UTF-16 recognised by its zero bytes. Then UTF-8 wins over a
+    A byte-order mark wins, then UTF-16 recognised by its high bytes. Then UTF-8 wins over a
     declared single-byte charset when the bytes are UTF-8 (pages declared ISO-8859-1 but written
     in UTF-8 are common, and real Latin-1 or cp1251 text is practically never valid UTF-8), even
     with a few broken sequences: those become U+FFFD and the rest of the page keeps its letters.
@@ -31,30 +31,31 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
         declared = None  # UTF-16 markup has a zero byte in every other place; this has none
     if wide and (declared is None or not declared.startswith("utf-32")):
         return content.decode(wide, errors="replace")
-    if declared is None or not declared.startswith(("utf-16", "utf-32")):
-        utf8 = _mostly_utf8(content)
-        if utf8 is not None:
-            return utf8
+    wide_label = declared is not None and declared.startswith(("utf-16", "utf-32"))
+    as_utf8, good, broken = _utf8_reading(content)
+    # Mostly UTF-8 (at least 20 good multi-byte characters per broken sequence) is UTF-8:
+    # text in a single-byte charset has next to no valid multi-byte sequences.
+    if not wide_label and good >= 20 * broken:
+        return as_utf8
     if declared in ("utf-16", "utf-32"):
         # No byte-order mark: the byte order whose text has fewer characters ending in a zero
         # byte (ASCII read the wrong way round becomes U+3C00, U+6800, ...).
         orders = [content.decode(f"{declared}-{o}", errors="replace") for o in ("be", "le")]
         return min(orders, key=lambda text: sum(1 for ch in text if ord(ch) & 0xFF == 0))
-    if declared is not None and declared.startswith(("utf-16", "utf-32")):
-        return content.decode(declared, errors="replace")
+    if wide_label:
+        return content.decode(str(declared), errors="replace")
     # The declared charset if it reads cleanly, charset_normalizer's guess, the two 8-bit
     # charsets of most web pages and UTF-8 with replacement characters: the reading with the
     # fewest mojibake marks wins, the declared one on a tie (a lying label decodes "cleanly"
     # into nonsense; a guess over mostly-ASCII text with a few Western bytes can land on Big5).
-    as_utf8 = content.decode("utf-8", errors="replace")
-    # Valid multi-byte UTF-8 sequences: each is a letter that any 8-bit reading garbles.
-    garbled = len(as_utf8) - len(as_utf8.encode("ascii", "ignore")) - as_utf8.count("\ufffd")
-    readings = [(text, garbled) for text in (_strict(content, declared),) if text is not None]
+    # Each valid multi-byte UTF-8 sequence (`good`) is a letter any 8-bit reading garbles.
+    strict = _strict(content, declared)
+    readings = [] if strict is None else [(strict, good)]
     guess, guessed = _guess(content)
     if guess is not None:
-        readings.append((guess, 0 if guessed == "utf_8" else garbled))
+        readings.append((guess, 0 if guessed == "utf_8" else good))
     eight_bit = ("cp1252", "cp1251", *(("utf-16-le", "utf-16-be") if 0 in content else ()))
-    readings += [(content.decode(c, errors="replace"), garbled) for c in eight_bit]
+    readings += [(content.decode(c, errors="replace"), good) for c in eight_bit]
     # Declared UTF-8 but for a few bad bytes: one mark (U+FFFD) each.
     readings.insert(0 if declared == "utf-8" else len(readings), (as_utf8, 0))
     return min(readings, key=lambda r: len(mojibake_marks(r[0])) + r[1])[0]
@@ -119,18 +120,14 @@ _WEB_RANK = {
 }
 
 
-def _mostly_utf8(content: bytes) -> str | None:
-    """The bytes as UTF-8 if they are, allowing a few broken sequences (one U+FFFD each): at
-    least 20 good multi-byte characters per broken one. Text in a single-byte charset has next
-    to no valid multi-byte sequences, so it never passes."""
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+def _utf8_reading(content: bytes) -> tuple[str, int, int]:
+    """The bytes read as UTF-8 with replacement characters, its valid multi-byte characters
+    and its broken sequences (one U+FFFD each; a U+FFFD written in the bytes is not broken)."""
     text = content.decode("utf-8", errors="replace")
-    broken = text.count("\ufffd") - content.count("\ufffd".encode())
-    good = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
-    return text if good >= broken * 20 else None
+    replaced = text.count("\ufffd")
+    broken = replaced - content.count("\ufffd".encode())
+    good = len(text) - len(text.encode("ascii", "ignore")) - replaced
+    return text, good, broken
 
 
 def _utf16_order(head: bytes) -> str | None:

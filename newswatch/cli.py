@@ -451,13 +451,13 @@ def alerts_command(
     """Evaluate the alert rules, then deliver pending alerts to every channel."""
     _log_to_stderr(verbose)
     settings = _settings(config, db)
-    from newswatch.pipeline import alerts_pass
+    from alerts.outbox import run_alerts
     from warehouse.snapshot import snapshot_status
     from warehouse.store import WarehouseError
 
     try:
         started = time.time()
-        new, stats = alerts_pass(settings)
+        new, stats = run_alerts(settings)
     except WarehouseError as exc:
         err.print(Text.assemble(("alerts failed:", "bold red"), " ", printable(exc)))
         raise typer.Exit(1) from None

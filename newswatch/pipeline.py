@@ -6,9 +6,8 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from common.keys import utcnow
 from extractors.entities import EntityExtractor
@@ -29,9 +28,6 @@ from newswatch.settings import Settings, Source
 from newswatch.steps import items_to_process
 from warehouse.snapshot import publish_if_due
 from warehouse.store import Warehouse
-
-if TYPE_CHECKING:
-    from alerts.outbox import DeliveryStats
 
 log = logging.getLogger("newswatch.pipeline")
 
@@ -148,18 +144,3 @@ def _run(
         done += len(chunk)
         report("process", done, len(items))
     mark_polled(wh, summary.run_id, polls)
-
-
-def alerts_pass(
-    settings: Settings, *, env: Mapping[str, str] | None = None
-) -> tuple[int, DeliveryStats]:
-    """Evaluate the alert rules and deliver what is due (alerts.outbox), then publish the
-    analyst snapshot, so analysts see the new alerts and deliveries."""
-    from alerts.outbox import deliver_pending
-    from alerts.rules import evaluate
-
-    with Warehouse(settings.db_path) as wh:
-        new = evaluate(wh, settings)
-        stats = deliver_pending(wh, settings, env=env)
-        publish_if_due(wh, settings)  # logs and carries on if it cannot
-        return new, stats

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from common.keys import stable_key, utcnow
 from common.retry import OUTAGE_JITTER, backoff
+from extractors.config import FetchSettings
 from extractors.feeds import parse_feed
 from extractors.fetch import Fetcher, FetchResult
 from extractors.urls import url_key
@@ -347,15 +348,22 @@ def outside_archive(path: Path, root: Path) -> str | None:
     return None
 
 
+class UnreadableFile(ValueError):
+    """An archive file that cannot be read: too large, or the system refused it."""
+
+
 def read_bounded(path: Path, max_bytes: int) -> bytes:
-    """A file's bytes, refused (ValueError) before reading when it is larger than `max_bytes`:
-    a 200 MB page must not be read whole to find out it is too large."""
-    with path.open("rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        # Read one byte past the limit: a file still growing is caught too.
-        data = handle.read(max_bytes + 1) if size <= max_bytes else b""
+    """A file's bytes; UnreadableFile, with the reason, when it cannot be read or is larger
+    than `max_bytes`, which is found before reading: a 200 MB page is never read whole."""
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            # Read one byte past the limit: a file still growing is caught too.
+            data = handle.read(max_bytes + 1) if size <= max_bytes else b""
+    except OSError as exc:
+        raise UnreadableFile(f"unreadable: {exc.strerror}") from exc
     if size > max_bytes or len(data) > max_bytes:
-        raise ValueError(f"file too large: {max(size, len(data))} bytes (limit {max_bytes})")
+        raise UnreadableFile(f"file too large: {max(size, len(data))} bytes (limit {max_bytes})")
     return data
 
 
@@ -363,12 +371,14 @@ def poll_archive(
     source: ArchiveSource,
     state: SourceState | None,
     now: datetime | None = None,
-    max_bytes: int = 5_000_000,
+    max_bytes: int | None = None,
 ) -> PollResult:
     """Read an archive's feed files as if they were polled (always due; a missing folder is a
-    failure like any other, with its failing streak recorded)."""
+    failure like any other, with its failing streak recorded); files over `max_bytes` (by
+    default fetch.max_bytes's default) are refused."""
     now = now or utcnow()
-    result = _read_archive(source, state, max_bytes)
+    limit = max_bytes if max_bytes is not None else FetchSettings().max_bytes
+    result = _read_archive(source, state, limit)
     result.poll = schedule_poll(result.poll, state, PollSettings(), now)
     return result
 
@@ -380,9 +390,10 @@ def _read_archive(source: ArchiveSource, state: SourceState | None, max_bytes: i
     if not source.path.is_dir():
         return _poll_failure(base, str(source.path), f"archive folder not found: {source.path}")
     items: list[NewItem] = []
-    rejected: list[ErrorRecord] = []
+    refused_links: list[ErrorRecord] = []
+    unreadable: list[ErrorRecord] = []
     digest = hashlib.sha256()
-    errors = []
+    errors: list[str] = []
     parsed: list[str] = []
     root = source.path.resolve()
     for path in archive_feeds(source.path):
@@ -391,35 +402,29 @@ def _read_archive(source: ArchiveSource, state: SourceState | None, max_bytes: i
         if error is None:
             try:
                 content = read_bounded(path, max_bytes)
-            except (OSError, ValueError) as exc:
-                error = str(exc) if isinstance(exc, ValueError) else f"unreadable: {exc.strerror}"
+            except UnreadableFile as exc:
+                error = str(exc)
             else:
                 digest.update(content)
-                found, error, refused_entries = _items_from_feed(
-                    content, path.as_uri(), source.name
-                )
+                found, error, refused = _items_from_feed(content, path.as_uri(), source.name)
                 items.extend(found)
-                rejected.extend(refused_entries)
+                refused_links.extend(refused)
         if error:
             errors.append(f"{path.name}: {error}")
-            rejected.append(_file_error(source.name, path, error))
+            unreadable.append(_file_error(source.name, path, error))
         else:
             parsed.append(stable_key(path.as_uri()))
-    if errors and not items:
-        failed = _poll_failure(base, str(source.path), "; ".join(errors))
-        failed.rejected = [r for r in rejected if r.stage == "feed"]
+    summary = "; ".join(errors) or None
+    if summary and not items:
+        failed = _poll_failure(base, str(source.path), summary)
+        failed.rejected = unreadable
         return failed
     content_hash = digest.hexdigest()
     if state and state.content_hash == content_hash:
         # Unchanged: no items, but the files that still fail are recorded again.
-        still = [r for r in rejected if r.stage == "feed"]
-        return PollResult(replace(base, error="; ".join(errors) or None), rejected=still)
-    poll = replace(
-        base,
-        new_items=len(items),
-        content_hash=content_hash,
-        error="; ".join(errors) or None,
-    )
+        return PollResult(replace(base, error=summary), rejected=unreadable)
+    poll = replace(base, new_items=len(items), content_hash=content_hash, error=summary)
+    rejected = refused_links + unreadable
     return PollResult(poll, items, entries=len(items), rejected=rejected, resolved=parsed)
 
 

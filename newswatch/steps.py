@@ -22,7 +22,14 @@ from extractors.entities import EntityExtractor, Mention
 from extractors.fetch import Fetcher
 from extractors.stories import StoryDecision, StoryInput
 from extractors.urls import ArticleUrl, article_url
-from newswatch.polling import NewItem, PollResult, outside_archive, read_bounded, select_new
+from newswatch.polling import (
+    NewItem,
+    PollResult,
+    UnreadableFile,
+    outside_archive,
+    read_bounded,
+    select_new,
+)
 from newswatch.settings import ArchiveSource, Settings, Source
 from warehouse.records import ArticleRecord, ErrorRecord, ItemOutcome
 from warehouse.store import Warehouse
@@ -105,9 +112,8 @@ def iter_pages(
             try:
                 # Sized before it is read: the cap live pages have holds for archived ones too.
                 content = read_bounded(path, fetcher.settings.max_bytes)
-            except (OSError, ValueError) as exc:
-                reason = str(exc) if isinstance(exc, ValueError) else f"unreadable: {exc.strerror}"
-                yield Page(item, None, item.url, utcnow(), reason)
+            except UnreadableFile as exc:
+                yield Page(item, None, item.url, utcnow(), str(exc))
                 continue
             yield Page(item, decode_body(content), item.url, utcnow())
             continue

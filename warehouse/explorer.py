@@ -204,10 +204,8 @@ def entity_series(
     if by not in ("day", "hour"):
         raise ValueError(f"bucket must be 'day' or 'hour', not {by!r}")
     # The source table is kept per day: hours with a language or site filter scan articles.
-    if by == "day":
+    if by == "day" or filters.fast():
         sql = _pick(conn, "entity_series", filters)
-    elif filters.fast():
-        sql = _queries()["entity_series_fast"]
     else:
         sql = _scoped("entity_series", filters.topic is not None)
     params = _params(filters, ids=ids, nos=_numbers(ids), by=by)
