@@ -30,6 +30,9 @@ class PhraseFilter:
 
     def strip(self, text: str) -> str:
         """The text without any phrase or pattern match, blank lines dropped."""
+        # Lines first: the patterns anchor on lines, and a run of thousands of blanks (real
+        # pages have them) made a pattern with two optional runs of spaces take quadratic time.
+        text = normalise_lines(text)
         if self._phrases is not None:
             text = self._phrases.sub(" ", text)
         for pattern in self._patterns:
