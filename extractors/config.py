@@ -86,7 +86,7 @@ class CleanSettings(ConfigSpec):
     # trafilatura without its fallback extractors (readability, jusText) first, ~30% faster;
     # a page where that finds no article of min_chars is extracted again with them.
     fast: bool = True
-    include_tables: bool = False
+    include_tables: bool = True
     boilerplate_phrases: list[str] = Field(default_factory=list)
     boilerplate_patterns: list[str] = Field(default_factory=list)
     # A short line one site prints in this many unrelated stories is template text, not news

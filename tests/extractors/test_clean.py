@@ -83,22 +83,111 @@ def _span_page() -> str:
 
 
 def test_fast_pass_falls_back_to_the_full_extractors_when_it_finds_no_article():
-    from extractors.clean import _extract
+    from extractors.clean import _main_text, _parse
 
     clean = load_settings(env={}).clean
     assert clean.fast
-    fast_only = _extract(_span_page(), None, clean, fast=True, precision=True)
-    assert not isinstance(fast_only, tuple)  # the fast pass alone finds no article here
+    tree = _parse(_span_page())
+    fast_only = _main_text(tree, None, clean, fast=True, precision=True)  # type: ignore[arg-type]
+    assert not isinstance(fast_only, str)  # the fast pass alone finds no article here
     outcome = extract_article(_span_page(), "https://x.example/span", clean)
     assert outcome.article is not None and "reached Almaty" in outcome.article.text
+
+
+def _bordered_review() -> str:
+    """A review whose body sits in a bordered block: trafilatura's precision mode drops such
+    blocks (as it did an engadget review's body) and keeps only the two-sentence lead."""
+    lead = (
+        "<p>The new console is the most powerful one yet, and it runs most of its games at a "
+        "higher resolution than its rival does.</p><p>Its price, though, keeps it for the "
+        "devoted few who already own many of its games and a large television.</p>"
+    )
+    body = "".join(
+        f"<p>Part {i} of the review: the reviewer played it for two weeks with several titles, "
+        "a new controller and an old television, and measured how loud the fan became.</p>"
+        for i in range(12)
+    )
+    return (
+        f"<html><body><article><h1>Review</h1>{lead}"
+        f"<div style='border-top:1px solid #ccc'>{body}</div></article></body></html>"
+    )
+
+
+def test_a_precision_text_that_covers_little_of_the_page_is_read_again_in_balanced_mode():
+    from extractors.clean import _covers_little, _main_text, _parse
+
+    clean = load_settings(env={}).clean
+    tree = _parse(_bordered_review())
+    lead_only = _main_text(tree, None, clean, fast=True, precision=True)  # type: ignore[arg-type]
+    assert isinstance(lead_only, str) and "Part 3" not in lead_only
+    assert _covers_little(lead_only, tree)  # type: ignore[arg-type]
+    outcome = extract_article(_bordered_review(), "https://x.example/review", clean)
+    assert outcome.article is not None
+    assert "Its price, though" in outcome.article.text
+    assert all(f"Part {i} of the review" in outcome.article.text for i in range(12))
+
+
+def test_a_precision_text_that_holds_the_article_is_not_read_again():
+    from extractors.clean import _covers_little, _main_text, _parse
+
+    clean = load_settings(env={}).clean
+    page = _bordered_review().replace("style='border-top:1px solid #ccc'", "")
+    tree = _parse(page)
+    text = _main_text(tree, None, clean, fast=True, precision=True)  # type: ignore[arg-type]
+    assert isinstance(text, str) and "Part 11" in text
+    assert not _covers_little(text, tree)  # type: ignore[arg-type]
+
+
+def _paragraphs(n: int, sentence: str) -> str:
+    """n numbered paragraphs of one sentence."""
+    return "".join(f"<p>Paragraph {i}: {sentence}</p>" for i in range(n))
+
+
+def test_table_text_is_kept():
+    clean = load_settings(env={}).clean
+    rows = "".join(
+        f"<tr><td>Region {i}</td><td>{i * 120} troops deployed by the bloc</td></tr>"
+        for i in range(6)
+    )
+    intro = _paragraphs(
+        4,
+        "the defence ministry published the contingent's size by region on Thursday, after "
+        "the first planes landed near the city.",
+    )
+    page = f"<html><body><article>{intro}<table>{rows}</table></article></body></html>"
+    outcome = extract_article(page, "https://x.example/table", clean)
+    assert outcome.article is not None
+    assert "600 troops deployed by the bloc" in outcome.article.text
+
+
+def test_the_date_comes_from_markup_not_from_the_text():
+    clean = load_settings(env={}).clean
+    body = _paragraphs(
+        5,
+        "the mission, first announced on 6 January 2022, ended with the last planes leaving "
+        "the airport and the troops flying home.",
+    )
+    plain = f"<html><body><article>{body}</article></body></html>"
+    out = extract_article(plain, "https://x.example/a", clean)
+    assert out.article is not None and out.article.published is None
+    dated = plain.replace(
+        "<html>",
+        '<html><head><meta property="article:published_time" content="2022-01-13T09:00:00Z">'
+        "<title>Troops leave</title></head>",
+    )
+    out = extract_article(dated, "https://x.example/b", clean)
+    assert out.article is not None and out.article.published is not None
+    assert out.article.published.date().isoformat() == "2022-01-13"
+    assert out.article.title == "Troops leave"
 
 
 def test_an_article_precision_mode_cuts_to_nothing_is_read_in_recall_mode():
     # Old table layouts (one cell per paragraph) are read whole by trafilatura's default
     # mode and to nothing by its precision mode; the cleaner falls back rather than reject.
-    from extractors.clean import _extract
+    from extractors.clean import _main_text, _parse
 
-    clean = load_settings(env={}).clean
+    # Without table text, precision mode reads nothing here (with it, the cells come as rows).
+    clean = load_settings(env={}).clean.model_copy(update={"include_tables": False})
     assert clean.favor_precision
     paras = [
         f"Officials in Almaty said on day {i} that the curfew would stay while troops guarded "
@@ -107,7 +196,9 @@ def test_an_article_precision_mode_cuts_to_nothing_is_read_in_recall_mode():
     ]
     html = "<html><body><table><tr><td>" + "</td></tr><tr><td>".join(paras) + "</td></tr>"
     html += "</table></body></html>"
-    assert not isinstance(_extract(html, None, clean, fast=False, precision=True), tuple)
+    tree = _parse(html)
+    precise = _main_text(tree, None, clean, fast=False, precision=True)  # type: ignore[arg-type]
+    assert not isinstance(precise, str)
     outcome = extract_article(html, "https://x.example/t", clean)
     assert outcome.article is not None
     assert all(p in outcome.article.text for p in paras)
