@@ -165,8 +165,9 @@ def archive(n: int) -> Path:
     return path
 
 
-def bare_loop(path: Path) -> tuple[int, float, float]:
-    """FastWARC over every record, reading every payload: (records, wall s, CPU s)."""
+def bare_loop(path: Path, sized: bool) -> tuple[int, float, float]:
+    """FastWARC over every record, reading every payload, with `read()` as its documentation
+    shows or sized as the scan reads (faster): (records, wall s, CPU s)."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     wanted = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.resource
@@ -174,7 +175,10 @@ def bare_loop(path: Path) -> tuple[int, float, float]:
     n = 0
     with path.open("rb") as fh:
         for record in ArchiveIterator(fh, record_types=wanted, parse_http=True):
-            record.reader.read()
+            if sized:
+                record.reader.read(record.content_length)
+            else:
+                record.reader.read()
             n += 1
     return n, time.perf_counter() - t0, time.process_time() - c0
 
@@ -217,26 +221,35 @@ def main() -> None:
     path = archive(args.records)
     size = path.stat().st_size
     print(f"{path}: {size / 1e6:.0f} MB gzip, {args.records} records")
-    bare_wall, bare_cpu, our_wall, our_cpu, ratios = [], [], [], [], []
-    for _ in range(args.repeat):  # interleaved, so both see the same page cache and CPU
-        n, bw, bc = bare_loop(path)
-        m, selected, ow, oc = newswatch_scan(path)
-        bare_wall.append(bw)
-        bare_cpu.append(bc)
-        our_wall.append(ow)
-        our_cpu.append(oc)
-        ratios.append(bw / ow)
-    b, o = statistics.median(bare_wall), statistics.median(our_wall)
-    # On a shared VM a pass can lose the CPU to a neighbour; the fastest CPU time of each loop
-    # is the least disturbed estimate of what it costs (as timeit advises).
-    cpu_ratio = min(bare_cpu) / min(our_cpu)
-    print(f"bare FastWARC loop: {n / b:,.0f} records/s ({size / b / 1e6:.0f} MB/s), median wall")
+    walls: dict[str, list[float]] = {"read()": [], "sized": [], "scan": []}
+    cpus: dict[str, list[float]] = {k: [] for k in walls}
+    n = m = selected = 0
+    for _ in range(args.repeat):  # interleaved, so all see the same page cache and CPU
+        for name in ("read()", "sized"):
+            n, wall, cpu = bare_loop(path, sized=name == "sized")
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+        m, selected, wall, cpu = newswatch_scan(path)
+        walls["scan"].append(wall)
+        cpus["scan"].append(cpu)
+    med = {k: statistics.median(v) for k, v in walls.items()}
+    fast = {k: min(v) for k, v in cpus.items()}
+    # The target is judged against the faster bare loop, so a slow way of reading in the
+    # baseline cannot flatter the scan.
+    bare = min(("read()", "sized"), key=lambda k: fast[k])
+    for name in ("read()", "sized"):
+        print(
+            f"bare FastWARC loop, {name:<6}: {n / med[name]:,.0f} records/s "
+            f"({size / med[name] / 1e6:.0f} MB/s), median wall; fastest CPU {fast[name]:.2f} s"
+        )
+    wall_ratio = med[bare] / med["scan"]
+    cpu_ratio = fast[bare] / fast["scan"]
     print(
-        f"newswatch scan:     {m / o:,.0f} records/s, {selected} selected, median wall "
-        f"{(m / o) / (n / b):.2f}x the bare loop (passes {min(ratios):.2f}-{max(ratios):.2f}x)"
+        f"newswatch scan:     {m / med['scan']:,.0f} records/s, {selected} selected; median "
+        f"wall {wall_ratio:.2f}x the faster bare loop ({bare})"
     )
     print(
-        f"fastest CPU time:   bare {min(bare_cpu):.2f} s, scan {min(our_cpu):.2f} s: "
+        f"fastest CPU time:   bare ({bare}) {fast[bare]:.2f} s, scan {fast['scan']:.2f} s: "
         f"{cpu_ratio:.2f}x the bare loop (target >= 0.80x)"
     )
     if not args.no_whole:

@@ -10,7 +10,6 @@ contains the word ``kassym``. Error positions are 0-based offsets into the query
 
 from __future__ import annotations
 
-import contextlib
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -227,18 +226,18 @@ class RawTest:
         if self.always:
             return True
         if self._db is not None:
-            hit: list[int] = []
             # The callback stops the scan at the first hit, which Hyperscan reports by raising.
-            with contextlib.suppress(self._stopped):
-                self._db.scan(raw, match_event_handler=_first, context=hit, scratch=self._scratch)
-            return bool(hit)
+            try:
+                self._db.scan(raw, match_event_handler=_first, scratch=self._scratch)
+            except self._stopped:
+                return True
+            return False
         low = raw.lower()
         return any(n in low for n in self._needles)
 
 
-def _first(needle: int, start: int, end: int, flags: int, hit: list[int]) -> bool:
+def _first(needle: int, start: int, end: int, flags: int, context: object) -> bool:
     """Hyperscan's match callback: one hit settles it, so stop scanning."""
-    hit.append(needle)
     return True
 
 
