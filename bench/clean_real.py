@@ -1,12 +1,15 @@
 """newswatch's cleaner against plain trafilatura on public, annotated real pages, in one run.
 
-Two sets of real pages we did not write stay outside the repository; `--unpack` copies them out
-of their git clones into `.bench-data/clean-real/`:
+Three sets of real pages we did not write stay outside the repository; `--unpack` copies them
+out of their git clones into `.bench-data/clean-real/`:
 
 - **aeb** (dev): Zyte's article-extraction-benchmark (MIT), 181 news and blog pages with the
   article body a person marked. Scored by bag-of-words precision, recall and F1 against it;
   leaked boilerplate is the share of output lines (3 words or more) whose words are mostly
   absent from the marked body.
+- **readability** (dev): Mozilla Readability's test pages (Apache 2.0), 130 pages (real sites,
+  and a few that test one piece of markup) with the article its maintainers accepted as
+  Readability's output; scored as aeb.
 - **traf** (test): trafilatura's own evaluation pages (Apache 2.0), about 900 pages of many
   sites and languages, each with snippets that must appear ("with") and boilerplate that must
   not ("without"). Scored as trafilatura scores itself: a "with" snippet found is a true
@@ -15,11 +18,13 @@ of their git clones into `.bench-data/clean-real/`:
 For each set: newswatch's `extract_article` with the shipped settings, and trafilatura's
 default, precision and recall settings: F1, leaked boilerplate, pages rejected, pages wrongly
 rejected (newswatch gave no article where trafilatura's default found the page's text:
-recall >= 0.5), median and mean ms per page, and every rejection reason with its site.
+recall >= 0.5, and the marked article is at least 150 characters), median and mean ms per
+page, and every rejection reason with its site.
 
     git clone https://github.com/scrapinghub/article-extraction-benchmark
     git clone https://github.com/adbar/trafilatura
-    python -m bench.clean_real --unpack --aeb-repo CLONE --traf-repo CLONE
+    git clone https://github.com/mozilla/readability
+    python -m bench.clean_real --unpack --aeb-repo CLONE --traf-repo CLONE --readability-repo CLONE
     python -m bench.clean_real --set traf
 """
 
@@ -206,6 +211,17 @@ def score_page(page: Page, text: str | None) -> tuple[float, float, float, float
     return found, leaked, len(page.with_) - found, leaked, len(page.without)
 
 
+# The shortest news brief newswatch stores (clean.min_chars). Readability's set holds pages
+# that test one piece of markup around a few words ("Test", "abc def ghi"): rejecting those
+# is counted, but not as rejecting a real article.
+MIN_ARTICLE_CHARS = 150
+
+
+def is_article(page: Page) -> bool:
+    """Whether the page's marked article is long enough to be one (always, for snippet sets)."""
+    return page.body is None or len(" ".join(page.body.split())) >= MIN_ARTICLE_CHARS
+
+
 def recall_of(page: Page, text: str | None) -> float:
     """How much of the page's article the output holds."""
     tp, _, fn, _, _ = score_page(page, text)
@@ -235,7 +251,11 @@ def run(name: str, limit: int | None = None) -> dict[str, Score]:
             if text is None:
                 s.rejected += 1
                 s.reasons[(urlsplit(page.url).hostname or "?", reason or "?")] += 1
-        if outputs["newswatch"] is None and recall_of(page, outputs["trafilatura default"]) >= 0.5:
+        if (
+            outputs["newswatch"] is None
+            and is_article(page)
+            and recall_of(page, outputs["trafilatura default"]) >= 0.5
+        ):
             scores["newswatch"].wrongly_rejected.append(page.url)
     return scores
 
