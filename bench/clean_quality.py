@@ -19,7 +19,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extractors.boilerplate import drop_lines, repeated_lines, short_lines
+from extractors.boilerplate import article_marks, drop_lines, short_lines, template_lines
 from extractors.clean import extract_article
 from newswatch.settings import ArchiveSource, load_settings
 from newswatch.steps import archive_page
@@ -108,20 +108,20 @@ def main() -> None:
         (time.perf_counter() - start) * 1000 / len(pages),
     )
     sites = [c.site if c else None for c in cleaned]
-    repeated = repeated_lines(
-        zip(sites, texts, strict=True),
+    template = template_lines(
+        [(s, t, article_marks(t)) for s, t in zip(sites, texts, strict=True)],
         {},
         settings.repeated_line_min_articles,
         settings.repeated_line_max_chars,
     )
-    final = [drop_lines(t, repeated.get(s, set())) for s, t in zip(sites, texts, strict=True)]
+    final = [drop_lines(t, drop) for t, drop in zip(texts, template, strict=True)]
     _row(
         "newswatch: + site-repeated lines",
         final,
         pages,
         (time.perf_counter() - start) * 1000 / len(pages),
     )
-    lines = sum(len(v) for v in repeated.values())
+    lines = len(set().union(*template))
     print(
         f"(site-repeated lines learnt from the batch: {lines}; "
         f"short lines per page: {sum(len(short_lines(t, 200)) for t in texts) / len(texts):.1f})"
