@@ -19,3 +19,17 @@ def test_snippet_scoring_is_trafilaturas():
     assert score_page(page, "Troops REACHED  almaty.\nImpressum") == (1, 1, 1, 1, 1)
     s = Score(tp=8, fp=2, fn=2)
     assert all(abs(x - 0.8) < 1e-9 for x in s.f1())
+
+
+def test_a_marked_article_under_the_minimum_is_a_markup_test_not_an_article(tmp_path):
+    from bench.clean_real import is_article, readability_pages
+
+    assert not is_article(Page("k", "u", "", body="abc def ghi"))
+    assert is_article(Page("k", "u", "", body="Troops reached Almaty on Friday. " * 6))
+    assert is_article(Page("k", "u", "", with_=("reached Almaty",)))  # snippet sets: always
+    folder = tmp_path / "readability" / "test-pages" / "site-1"
+    folder.mkdir(parents=True)
+    (folder / "source.html").write_text("<html><body><p>Whole page</p></body></html>")
+    (folder / "expected.html").write_text("<div><p>Kept <b>text</b></p></div>")
+    [page] = readability_pages(tmp_path)
+    assert (page.key, page.body, page.url) == ("site-1", "Kept text", "http://fakehost/test/site-1")
