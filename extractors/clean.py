@@ -53,7 +53,6 @@ class CleanArticle:
     language: str | None
     site: str | None
     url: str | None
-    author: str | None = None
     # The page's own rel=canonical (or og:url), when it names one.
     declared_url: str | None = None
 
@@ -148,7 +147,7 @@ def _main_text(
     if not isinstance(doc, Document) or not doc.text:
         return CleanOutcome(None, "not an article: no main text found")
     if len(doc.text) < settings.min_chars:  # short before filtering: no use filtering it
-        return CleanOutcome(None, f"too short: {len(doc.text)} characters after cleaning")
+        return _too_short(doc.text)
     return doc.text
 
 
@@ -192,9 +191,12 @@ def _best_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -> s
 def _filtered(text: str, title: str | None, settings: CleanSettings) -> str | CleanOutcome:
     """The text without configured boilerplate and a repeated title, or why it is too short."""
     text = _drop_leading_title(phrase_filter(settings).strip(text), title)
-    if len(text) < settings.min_chars:
-        return CleanOutcome(None, f"too short: {len(text)} characters after cleaning")
-    return text
+    return _too_short(text) if len(text) < settings.min_chars else text
+
+
+def _too_short(text: str) -> CleanOutcome:
+    """Why a text under clean.min_chars is no article."""
+    return CleanOutcome(None, f"too short: {len(text)} characters after cleaning")
 
 
 _ELEMENT = re.compile(r"<[a-zA-Z]")
@@ -217,9 +219,9 @@ def extract_article(html: str, url: str | None, settings: CleanSettings) -> Clea
             None, f"page too complex: over {settings.max_elements} elements (clean.max_elements)"
         )
     tree = _parse(html)
-    found = tree if isinstance(tree, CleanOutcome) else _best_text(tree, url, settings)
     meta, title = Document(), None
-    if isinstance(found, str) and isinstance(tree, HtmlElement):
+    found = tree if isinstance(tree, CleanOutcome) else _best_text(tree, url, settings)
+    if isinstance(found, str):
         meta = _metadata(tree, url)
         title = normalise_lines(meta.title).replace("\n", " ") if meta.title else None
         found = _filtered(found, title, settings)
@@ -239,7 +241,6 @@ def extract_article(html: str, url: str | None, settings: CleanSettings) -> Clea
         language=detect_language(found),
         site=_site(meta.sitename, url),
         url=url,
-        author=meta.author or None,
         declared_url=meta.url if meta.url and meta.url != url else None,
     )
     return CleanOutcome(article)
