@@ -217,7 +217,9 @@ def test_bot_protection_markers_in_a_long_article_do_not_block_it():
     html = f"<html><head>{script}</head><body><article>{body}</article></body></html>"
     outcome = extract_article(html, "https://x.example/long", clean)
     assert outcome.article is not None, outcome.reason
-    short = f"<html><head>{script}</head><body><p>Please wait.</p></body></html>"
+    # DataDome's block page serves its captcha from captcha-delivery.com.
+    block = "<script src='https://ct.captcha-delivery.com/c.js'></script>"
+    short = f"<html><head>{script}{block}</head><body><p>Please wait.</p></body></html>"
     assert extract_article(short, "https://x.example/w", clean).reason == (
         "blocked: anti-bot challenge"
     )

@@ -58,3 +58,39 @@ def test_articles_that_mention_cookies_or_subscriptions_are_not_blocked():
     )
     assert detect_block(extended) is None
     assert extract_article(extended, "https://x.example/g", load_settings(env={}).clean).article
+
+
+# What Cloudflare and DataDome put on every page of a site they guard, challenged or not.
+GUARD_SCRIPTS = (
+    "<script>(function(){var a=document.createElement('script');"
+    "a.src='/cdn-cgi/challenge-platform/scripts/jsd/main.js';document.head.appendChild(a)})()"
+    "</script><link rel='preload' href='https://js.datadome.co/tags.js' as='script'>"
+)
+
+
+def test_the_scripts_of_a_guarded_site_do_not_make_a_short_page_a_challenge():
+    answer = (
+        "<p>Book a one-way fare first, and the return once your residence permit is granted; "
+        "airlines sell changeable tickets for a small fee.</p>"
+    )
+    page = (
+        f"<html><head><title>How to book flights</title>{GUARD_SCRIPTS}</head>"
+        f"<body><main><h1>How to book flights when moving</h1>{answer}</main></body></html>"
+    )
+    assert detect_block(page) is None
+    out = extract_article(page, "https://x.example/q/964", load_settings(env={}).clean)
+    assert out.reason is None or not out.reason.startswith("blocked"), out.reason
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "<script>window._cf_chl_opt={cvId: '3'};</script>",
+        '<script src="/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1?ray=1"></script>',
+        "<script src='https://ct.captcha-delivery.com/c.js'></script>",
+        '<div id="px-captcha"></div>',
+    ],
+)
+def test_a_challenge_page_of_each_service_is_still_blocked(marker):
+    page = f"<html><head>{GUARD_SCRIPTS}{marker}</head><body><p>One moment.</p></body></html>"
+    assert detect_block(page) == "anti-bot challenge"
