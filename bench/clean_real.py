@@ -1,6 +1,6 @@
 """newswatch's cleaner against plain trafilatura on public, annotated real pages, in one run.
 
-Three sets of real pages we did not write stay outside the repository; `--unpack` copies them
+Four sets of real pages we did not write stay outside the repository; `--unpack` copies them
 out of their git clones into `.bench-data/clean-real/`:
 
 - **aeb** (dev): Zyte's article-extraction-benchmark (MIT), 181 news and blog pages with the
@@ -14,9 +14,13 @@ out of their git clones into `.bench-data/clean-real/`:
   sites and languages, each with snippets that must appear ("with") and boilerplate that must
   not ("without"). Scored as trafilatura scores itself: a "with" snippet found is a true
   positive, missed a false negative; a "without" snippet found is a false positive (leaked).
+- **wceb** (test): a 2026 web content extraction benchmark (tiptopjaw, Apache 2.0), 1,000 pages
+  of 2025-26 (news, blogs, documentation, forums, product and corporate pages) with main
+  content written by a model and checked by a person; scored as aeb.
 
-For each set: newswatch's `extract_article` with the shipped settings, and trafilatura's
-default, precision and recall settings: F1, leaked boilerplate, pages rejected, pages wrongly
+For each set: newswatch's `extract_article` with the shipped settings (its article text; the
+title is stored apart), and trafilatura's default, precision and recall settings (their text,
+without metadata): F1, leaked boilerplate, pages rejected, pages wrongly
 rejected (newswatch gave no article where trafilatura's default found the page's text:
 recall >= 0.5, and the marked article is at least 150 characters), median and mean ms per
 page, and every rejection reason with its site.
@@ -24,7 +28,9 @@ page, and every rejection reason with its site.
     git clone https://github.com/scrapinghub/article-extraction-benchmark
     git clone https://github.com/adbar/trafilatura
     git clone https://github.com/mozilla/readability
-    python -m bench.clean_real --unpack --aeb-repo CLONE --traf-repo CLONE --readability-repo CLONE
+    git clone https://github.com/tiptopjaw/web-content-extraction-benchmark
+    python -m bench.clean_real --unpack --aeb-repo CLONE --traf-repo CLONE \
+        --readability-repo CLONE --wceb-repo CLONE
     python -m bench.clean_real --set traf
 """
 
@@ -55,6 +61,7 @@ MIRRORS = {
     "aeb": Path("/work/.mirror/scrapinghub+article-extraction-benchmark/repo"),
     "traf": Path("/work/.mirror/adbar+trafilatura/repo"),
     "readability": Path("/work/.mirror/mozilla+readability/repo"),
+    "wceb": Path("/work/.mirror/tiptopjaw+web-content-extraction-benchmark/repo"),
 }
 _WORD = re.compile(r"\w+")
 
@@ -144,10 +151,21 @@ def readability_pages(root: Path = DATA) -> Iterator[Page]:
             yield Page(folder.name, f"http://fakehost/test/{folder.name}", _read(source), body=body)
 
 
+def wceb_pages(root: Path = DATA) -> Iterator[Page]:
+    """The 2026 web content extraction benchmark's pages with their verified main content."""
+    for path in sorted((root / "wceb" / "ground-truth").glob("*.json")):
+        row = json.loads(path.read_text(encoding="utf-8"))
+        html = root / "wceb" / "html" / f"{row['file_id']}.html.gz"
+        truth = row.get("ground_truth") or {}
+        if html.exists() and truth.get("main_content"):
+            yield Page(row["file_id"], row["url"], _read(html), body=truth["main_content"])
+
+
 SETS: dict[str, Callable[[], Iterator[Page]]] = {
     "aeb": aeb_pages,
     "readability": readability_pages,
     "traf": traf_pages,
+    "wceb": wceb_pages,
 }
 
 
@@ -166,8 +184,9 @@ def extractors() -> dict[str, Callable[[Page], tuple[str | None, str | None]]]:
         out = extract_article(page.html, page.url, clean)
         if out.article is None:
             return None, out.reason
-        title = out.article.title or ""
-        return f"{title}\n{out.article.text}", None
+        # The text alone, as trafilatura's output below is (no metadata, so no title): the
+        # title is stored apart, and the sets' marked bodies mostly leave the headline out.
+        return out.article.text, None
 
     def traf(**options: bool) -> Callable[[Page], tuple[str | None, str | None]]:
         def run(page: Page) -> tuple[str | None, str | None]:
@@ -308,6 +327,7 @@ def unpack(repos: dict[str, Path], root: Path = DATA) -> None:
         ("aeb", ["html"], ["ground-truth.json"]),
         ("readability", ["test/test-pages"], []),
         ("traf", ["tests/eval", "tests/cache"], ["tests/evaldata.json"]),
+        ("wceb", ["release/html", "benchmark/ground-truth"], []),
     ):
         repo = repos[name]
         if not repo.exists():
@@ -338,11 +358,18 @@ def main() -> None:
     parser.add_argument("--aeb-repo", type=Path, default=MIRRORS["aeb"])
     parser.add_argument("--traf-repo", type=Path, default=MIRRORS["traf"])
     parser.add_argument("--readability-repo", type=Path, default=MIRRORS["readability"])
+    parser.add_argument("--wceb-repo", type=Path, default=MIRRORS["wceb"])
     parser.add_argument("--set", choices=sorted(SETS), action="append")
     parser.add_argument("--limit", type=int, help="only the first N pages of each set")
     args = parser.parse_args()
     if args.unpack:
-        unpack({"aeb": args.aeb_repo, "traf": args.traf_repo, "readability": args.readability_repo})
+        repos = {
+            "aeb": args.aeb_repo,
+            "traf": args.traf_repo,
+            "readability": args.readability_repo,
+            "wceb": args.wceb_repo,
+        }
+        unpack(repos)
         for name, pages in SETS.items():
             print(f"{name}: {sum(1 for _ in pages())} pages")
         return

@@ -33,3 +33,23 @@ def test_a_marked_article_under_the_minimum_is_a_markup_test_not_an_article(tmp_
     (folder / "expected.html").write_text("<div><p>Kept <b>text</b></p></div>")
     [page] = readability_pages(tmp_path)
     assert (page.key, page.body, page.url) == ("site-1", "Kept text", "http://fakehost/test/site-1")
+
+
+def test_the_wceb_set_reads_its_ground_truth_files_and_gzip_pages(tmp_path):
+    import gzip
+    import json
+
+    from bench.clean_real import wceb_pages
+
+    (tmp_path / "wceb" / "ground-truth").mkdir(parents=True)
+    (tmp_path / "wceb" / "html").mkdir()
+    for file_id, content in (("0001", "Troops reached Almaty."), ("0002", "")):
+        row = {"file_id": file_id, "url": f"https://x.example/{file_id}"}
+        row["ground_truth"] = {"main_content": content, "with": [], "without": []}
+        (tmp_path / "wceb" / "ground-truth" / f"{file_id}.json").write_text(json.dumps(row))
+        html = f"<html><body><p>{content}</p></body></html>".encode()
+        (tmp_path / "wceb" / "html" / f"{file_id}.html.gz").write_bytes(gzip.compress(html))
+    # A page without marked content cannot be scored and is left out.
+    [page] = wceb_pages(tmp_path)
+    assert (page.key, page.url) == ("0001", "https://x.example/0001")
+    assert page.body == "Troops reached Almaty." and "<p>Troops reached Almaty.</p>" in page.html
