@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import py3langid
 import trafilatura
@@ -33,6 +33,8 @@ from extractors.urls import site_of
 
 if TYPE_CHECKING:
     from extractors.config import CleanSettings
+
+Focus = Literal["precision", "balanced", "recall"]
 
 log = logging.getLogger("newswatch.clean")
 
@@ -127,7 +129,7 @@ def _parse(html: str) -> HtmlElement | CleanOutcome:
 
 
 def _main_text(
-    tree: HtmlElement, url: str | None, settings: CleanSettings, *, fast: bool, precision: bool
+    tree: HtmlElement, url: str | None, settings: CleanSettings, *, fast: bool, focus: Focus
 ) -> str | CleanOutcome:
     """trafilatura's main text of the page in one mode (on a copy of the tree), or why there
     is none. Metadata waits: it is read once, for the text that is kept."""
@@ -136,7 +138,8 @@ def _main_text(
             tree,
             url=url,
             fast=fast,
-            favor_precision=precision,
+            favor_precision=focus == "precision",
+            favor_recall=focus == "recall",
             include_comments=False,
             include_tables=settings.include_tables,
             include_images=False,
@@ -146,8 +149,6 @@ def _main_text(
         return CleanOutcome(None, f"{_FAILED}{type(exc).__name__}: {exc}"[:300])
     if not isinstance(doc, Document) or not doc.text:
         return CleanOutcome(None, "not an article: no main text found")
-    if len(doc.text) < settings.min_chars:  # short before filtering: no use filtering it
-        return _too_short(doc.text)
     return doc.text
 
 
@@ -166,32 +167,61 @@ def _covers_little(text: str, tree: HtmlElement) -> bool:
 
 
 def _best_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -> str | CleanOutcome:
-    """The page's main text in the configured mode, with two rescues. A page where it finds
-    nothing is read again with trafilatura's fallback extractors, then in its balanced mode.
-    A text in precision mode that covers little of the page is read again in the balanced
-    mode, kept if clearly longer: precision mode cuts some real articles to their lead (an
-    engadget review) that the balanced mode reads whole. The fallback extractors are left out
-    of that second pass: on pages full of other stories they take the stories in."""
-    first = _main_text(tree, url, settings, fast=settings.fast, precision=settings.favor_precision)
-    if isinstance(first, CleanOutcome):
-        if first.reason_is_failure:
-            return first
-        if settings.fast:
-            first = _main_text(tree, url, settings, fast=False, precision=settings.favor_precision)
-        if isinstance(first, CleanOutcome) and settings.favor_precision:
-            first = _main_text(tree, url, settings, fast=False, precision=False)
+    """The page's main text in the configured mode, with rescues. A page where it finds no
+    text of clean.min_chars is read again with trafilatura's fallback extractors, and in
+    precision mode then in the balanced mode; the longest text found stands (it may still be
+    short: a page that declares itself an article may be a brief). A precision-mode text that
+    covers little of the page is read again in the balanced mode, kept if clearly longer:
+    precision mode cuts some real articles to their lead (an engadget review) that the
+    balanced mode reads whole. The fallback extractors are left out of that second pass: on
+    pages full of other stories they take the stories in. (trafilatura's balanced mode makes
+    its own recall retry.)"""
+    focus = settings.focus
+    first = _main_text(tree, url, settings, fast=settings.fast, focus=focus)
+    if isinstance(first, CleanOutcome) and first.reason_is_failure:
         return first
-    if settings.favor_precision and _covers_little(first, tree):
-        second = _main_text(tree, url, settings, fast=settings.fast, precision=False)
+    if isinstance(first, CleanOutcome) or len(first) < settings.min_chars:
+        retries: list[tuple[bool, Focus]] = [(False, focus)] if settings.fast else []
+        if focus == "precision":
+            retries.append((False, "balanced"))
+        for fast, mode in retries:
+            again = _main_text(tree, url, settings, fast=fast, focus=mode)
+            if isinstance(again, str) and (
+                isinstance(first, CleanOutcome) or len(again) > len(first)
+            ):
+                first = again
+            if isinstance(first, str) and len(first) >= settings.min_chars:
+                break
+        return first
+    if focus == "precision" and _covers_little(first, tree):
+        second = _main_text(tree, url, settings, fast=settings.fast, focus="balanced")
         if isinstance(second, str) and len(second) > ESCALATION_ACCEPT_RATIO * len(first):
             return second
     return first
 
 
-def _filtered(text: str, title: str | None, settings: CleanSettings) -> str | CleanOutcome:
-    """The text without configured boilerplate and a repeated title, or why it is too short."""
+# schema.org and Open Graph types of a page that is one article (trafilatura's pagetype,
+# lower-cased): news and other articles, blog posts, live blogs, reports.
+_ARTICLE_TYPES = re.compile(r"article|blogposting|report")
+
+
+def _min_chars(pagetype: str | None, settings: CleanSettings) -> int:
+    """The shortest text kept for a page: a page that declares itself an article (og:type,
+    JSON-LD @type) may be a brief under clean.min_chars, down to clean.min_chars_declared."""
+    if pagetype and _ARTICLE_TYPES.search(pagetype.casefold()):
+        return min(settings.min_chars, settings.min_chars_declared)
+    return settings.min_chars
+
+
+def _filtered(
+    text: str, title: str | None, least: int, settings: CleanSettings
+) -> str | CleanOutcome:
+    """The text without configured boilerplate and a repeated title, or why it is shorter
+    than `least` characters."""
+    if len(text) < least:  # short before filtering: no use filtering it
+        return _too_short(text)
     text = _drop_leading_title(phrase_filter(settings).strip(text), title)
-    return _too_short(text) if len(text) < settings.min_chars else text
+    return _too_short(text) if len(text) < least else text
 
 
 def _too_short(text: str) -> CleanOutcome:
@@ -224,7 +254,7 @@ def extract_article(html: str, url: str | None, settings: CleanSettings) -> Clea
     if isinstance(found, str):
         meta = _metadata(tree, url)
         title = normalise_lines(meta.title).replace("\n", " ") if meta.title else None
-        found = _filtered(found, title, settings)
+        found = _filtered(found, title, _min_chars(meta.pagetype, settings), settings)
     # A stand-in page (challenge, wall, paywall stub) has little text of its own. Looking for
     # one only then keeps the markers bot-protection scripts leave in real articles from
     # turning those away.

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from extractors.clean import CleanArticle, extract_article
+from extractors.config import CleanSettings
 from newswatch.settings import load_settings
 
 PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
@@ -20,6 +21,11 @@ BOILERPLATE = [
 
 def page(name: str) -> str:
     return (PAGES / name).read_text(encoding="utf-8")
+
+
+def _precise() -> CleanSettings:
+    """The shipped clean settings in trafilatura's precision mode."""
+    return load_settings(env={}).clean.model_copy(update={"focus": "precision"})
 
 
 def clean(html: str, url: str) -> CleanArticle | None:
@@ -85,12 +91,16 @@ def _span_page() -> str:
 def test_fast_pass_falls_back_to_the_full_extractors_when_it_finds_no_article():
     from extractors.clean import _main_text, _parse
 
-    clean = load_settings(env={}).clean
+    clean = _precise()
     assert clean.fast
     tree = _parse(_span_page())
-    fast_only = _main_text(tree, None, clean, fast=True, precision=True)  # type: ignore[arg-type]
+    fast_only = _main_text(tree, None, clean, fast=True, focus="precision")  # type: ignore[arg-type]
     assert not isinstance(fast_only, str)  # the fast pass alone finds no article here
     outcome = extract_article(_span_page(), "https://x.example/span", clean)
+    assert outcome.article is not None and "reached Almaty" in outcome.article.text
+    # The shipped recall mode reads it in its first pass.
+    shipped = load_settings(env={}).clean
+    outcome = extract_article(_span_page(), "https://x.example/span", shipped)
     assert outcome.article is not None and "reached Almaty" in outcome.article.text
 
 
@@ -113,12 +123,21 @@ def _bordered_review() -> str:
     )
 
 
+def test_the_shipped_recall_mode_reads_the_bordered_review_whole_in_one_pass():
+    from extractors.clean import _main_text, _parse
+
+    clean = load_settings(env={}).clean
+    assert clean.focus == "recall"
+    text = _main_text(_parse(_bordered_review()), None, clean, fast=True, focus="recall")  # type: ignore[arg-type]
+    assert isinstance(text, str) and all(f"Part {i} of" in text for i in range(12))
+
+
 def test_a_precision_text_that_covers_little_of_the_page_is_read_again_in_balanced_mode():
     from extractors.clean import _covers_little, _main_text, _parse
 
-    clean = load_settings(env={}).clean
+    clean = _precise()
     tree = _parse(_bordered_review())
-    lead_only = _main_text(tree, None, clean, fast=True, precision=True)  # type: ignore[arg-type]
+    lead_only = _main_text(tree, None, clean, fast=True, focus="precision")  # type: ignore[arg-type]
     assert isinstance(lead_only, str) and "Part 3" not in lead_only
     assert _covers_little(lead_only, tree)  # type: ignore[arg-type]
     outcome = extract_article(_bordered_review(), "https://x.example/review", clean)
@@ -130,10 +149,10 @@ def test_a_precision_text_that_covers_little_of_the_page_is_read_again_in_balanc
 def test_a_precision_text_that_holds_the_article_is_not_read_again():
     from extractors.clean import _covers_little, _main_text, _parse
 
-    clean = load_settings(env={}).clean
+    clean = _precise()
     page = _bordered_review().replace("style='border-top:1px solid #ccc'", "")
     tree = _parse(page)
-    text = _main_text(tree, None, clean, fast=True, precision=True)  # type: ignore[arg-type]
+    text = _main_text(tree, None, clean, fast=True, focus="precision")  # type: ignore[arg-type]
     assert isinstance(text, str) and "Part 11" in text
     assert not _covers_little(text, tree)  # type: ignore[arg-type]
 
@@ -187,8 +206,7 @@ def test_an_article_precision_mode_cuts_to_nothing_is_read_in_recall_mode():
     from extractors.clean import _main_text, _parse
 
     # Without table text, precision mode reads nothing here (with it, the cells come as rows).
-    clean = load_settings(env={}).clean.model_copy(update={"include_tables": False})
-    assert clean.favor_precision
+    clean = _precise().model_copy(update={"include_tables": False})
     paras = [
         f"Officials in Almaty said on day {i} that the curfew would stay while troops guarded "
         "the airport and the main squares of the city."
@@ -197,7 +215,7 @@ def test_an_article_precision_mode_cuts_to_nothing_is_read_in_recall_mode():
     html = "<html><body><table><tr><td>" + "</td></tr><tr><td>".join(paras) + "</td></tr>"
     html += "</table></body></html>"
     tree = _parse(html)
-    precise = _main_text(tree, None, clean, fast=False, precision=True)  # type: ignore[arg-type]
+    precise = _main_text(tree, None, clean, fast=False, focus="precision")  # type: ignore[arg-type]
     assert not isinstance(precise, str)
     outcome = extract_article(html, "https://x.example/t", clean)
     assert outcome.article is not None
@@ -248,3 +266,56 @@ def test_a_page_of_too_many_elements_is_rejected_before_it_is_parsed() -> None:
     # An article under the cap still reads.
     page = "<html><body><article><h1>CSTO</h1>" + "<p>Troops landed in Almaty.</p>" * 2_000
     assert extract_article(page, "https://x.example/b", settings).article is not None
+
+
+def _brief(head: str, text: str) -> str:
+    """A page holding one short post, with `head` in its head."""
+    return (
+        f"<html><head><title>Brief</title>{head}</head><body><nav><a href='/'>Home</a></nav>"
+        f"<article><p>{text}</p></article><footer>Site footer</footer></body></html>"
+    )
+
+
+# 118 characters: a one-sentence news brief, under clean.min_chars (150).
+BRIEF = (
+    "Paratroopers of the bloc landed near Almaty on Friday, and the airport was back under "
+    "government control by the evening."
+)
+
+
+def test_a_short_post_on_a_page_that_declares_an_article_is_kept():
+    clean = load_settings(env={}).clean
+    assert clean.min_chars_declared < len(BRIEF) < clean.min_chars
+    og = '<meta property="og:type" content="article">'
+    out = extract_article(_brief(og, BRIEF), "https://x.example/og", clean)
+    assert out.article is not None, out.reason
+    assert out.article.text == BRIEF
+    ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", '
+        '"@type": "NewsArticle", "headline": "Brief"}</script>'
+    )
+    out = extract_article(_brief(ld, BRIEF), "https://x.example/ld", clean)
+    assert out.article is not None, out.reason
+
+
+def test_a_short_text_without_article_markup_or_under_the_floor_is_rejected():
+    clean = load_settings(env={}).clean
+    out = extract_article(_brief("", BRIEF), "https://x.example/plain", clean)
+    assert out.article is None and (out.reason or "").startswith("too short")
+    website = '<meta property="og:type" content="website">'
+    out = extract_article(_brief(website, BRIEF), "https://x.example/site", clean)
+    assert out.article is None and (out.reason or "").startswith("too short")
+    og = '<meta property="og:type" content="article">'
+    stub = "Troops landed near Almaty on Friday."
+    out = extract_article(_brief(og, stub), "https://x.example/stub", clean)
+    assert out.article is None and (out.reason or "").startswith("too short")
+
+
+def test_a_short_challenge_page_that_declares_an_article_is_still_blocked():
+    clean = load_settings(env={}).clean
+    head = (
+        '<meta property="og:type" content="article">'
+        "<script src='https://ct.captcha-delivery.com/c.js'></script>"
+    )
+    out = extract_article(_brief(head, BRIEF), "https://x.example/wall", clean)
+    assert out.reason == "blocked: anti-bot challenge"
