@@ -156,26 +156,32 @@ def _main_text(
 _PAGE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 
 
-def _covers_little(text: str, tree: HtmlElement) -> bool:
-    """Whether a text is short and holds little of the page's text: the sign (trafilatura's
-    thresholds) that a layout was under-read. The page's text is counted in lxml (1.5 ms)
-    rather than with trafilatura's html2txt (6 ms)."""
+# A recall-mode text that holds under this share of the page was under-read: trafilatura's
+# own threshold (a fifth) is for its precision and balanced modes; at a fifth, the re-read
+# below took other stories into Yahoo pages, at a tenth it did not (docs/cleaning.md).
+UNDER_READ_SHARE = 0.1
+
+
+def _covers_little(text: str, tree: HtmlElement, share: float = ESCALATION_PAGE_SHARE) -> bool:
+    """Whether a text is short and holds under `share` of the page's text: the sign
+    (trafilatura's thresholds) that a layout was under-read. The page's text is counted in
+    lxml (1.5 ms) rather than with trafilatura's html2txt (6 ms)."""
     if len(text) >= ESCALATION_MAX_LENGTH:
         return False
     page = sum(len(s.strip()) for s in _PAGE_TEXT(tree))
-    return len(text) < ESCALATION_PAGE_SHARE * page
+    return len(text) < share * page
 
 
 def _best_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -> str | CleanOutcome:
-    """The page's main text in the configured mode, with rescues. A page where it finds no
-    text of clean.min_chars is read again with trafilatura's fallback extractors, and in
-    precision mode then in the balanced mode; the longest text found stands (it may still be
-    short: a page that declares itself an article may be a brief). A precision-mode text that
-    covers little of the page is read again in the balanced mode, kept if clearly longer:
-    precision mode cuts some real articles to their lead (an engadget review) that the
-    balanced mode reads whole. The fallback extractors are left out of that second pass: on
-    pages full of other stories they take the stories in. (trafilatura's balanced mode makes
-    its own recall retry.)"""
+    """The page's main text in the configured mode, with rescues, each kept only if it reads
+    clearly more. A page where it finds no text of clean.min_chars is read again with
+    trafilatura's fallback extractors, and in precision mode then in the balanced mode; the
+    longest text found stands (it may still be short: a page that declares itself an
+    article may be a brief). A precision-mode text that covers little of the page is read
+    again in the balanced mode: precision mode cuts some real articles to their lead (an
+    engadget review). The fallback extractors are left out of that pass: on pages full of
+    other stories they take the stories in. A recall or fast balanced text that covers very
+    little of the page (a tenth) is read again as trafilatura's default reads it."""
     focus = settings.focus
     first = _main_text(tree, url, settings, fast=settings.fast, focus=focus)
     if isinstance(first, CleanOutcome) and first.reason_is_failure:
@@ -193,10 +199,23 @@ def _best_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -> s
             if isinstance(first, str) and len(first) >= settings.min_chars:
                 break
         return first
-    if focus == "precision" and _covers_little(first, tree):
-        second = _main_text(tree, url, settings, fast=settings.fast, focus="balanced")
-        if isinstance(second, str) and len(second) > ESCALATION_ACCEPT_RATIO * len(first):
-            return second
+    if focus == "precision":
+        if _covers_little(first, tree):
+            return _longer(
+                first, _main_text(tree, url, settings, fast=settings.fast, focus="balanced")
+            )
+    elif (settings.fast or focus != "balanced") and _covers_little(first, tree, UNDER_READ_SHARE):
+        # trafilatura's default (balanced mode, fallback extractors compared) reads whole
+        # some pages whose article the fast pass missed: a loan guide, a Spiegel feature.
+        return _longer(first, _main_text(tree, url, settings, fast=False, focus="balanced"))
+    return first
+
+
+def _longer(first: str, second: str | CleanOutcome) -> str:
+    """The second text if it is clearly longer (trafilatura's ratio for its retry), else the
+    first."""
+    if isinstance(second, str) and len(second) > ESCALATION_ACCEPT_RATIO * len(first):
+        return second
     return first
 
 

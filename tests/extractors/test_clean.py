@@ -319,3 +319,32 @@ def test_a_short_challenge_page_that_declares_an_article_is_still_blocked():
     )
     out = extract_article(_brief(head, BRIEF), "https://x.example/wall", clean)
     assert out.reason == "blocked: anti-bot challenge"
+
+
+def test_a_recall_text_that_covers_a_tenth_of_the_page_is_read_again_as_trafilaturas_default(
+    monkeypatch,
+):
+    # trafilatura's fast pass under-reads only some real layouts (a loan guide, a Spiegel
+    # feature on traf), which cannot be shipped here: the passes' texts are given, and the
+    # choice between them is what is tested.
+    from extractors import clean as cleaning
+
+    lead = "A lead of one sentence about the deployment near Almaty. " * 3  # 171 chars
+    whole = lead + "And the rest of the report, paragraph after paragraph. " * 60
+    page = f"<html><body><p>{lead}</p><div>{whole}</div></body></html>"  # page text ~3,500
+    calls: list[tuple[bool, str]] = []
+
+    def passes(tree, url, settings, *, fast, focus):
+        calls.append((fast, focus))
+        return lead if fast else whole
+
+    monkeypatch.setattr(cleaning, "_main_text", passes)
+    clean = load_settings(env={}).clean
+    tree = cleaning._parse(page)
+    assert cleaning._best_text(tree, None, clean) == whole  # type: ignore[arg-type]
+    assert calls == [(True, "recall"), (False, "balanced")]
+    # A text that holds more than a tenth of the page is not read again.
+    calls.clear()
+    short_page = f"<html><body><p>{lead}</p><div>{lead * 4}</div></body></html>"
+    assert cleaning._best_text(cleaning._parse(short_page), None, clean) == lead  # type: ignore[arg-type]
+    assert calls == [(True, "recall")]
