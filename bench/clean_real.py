@@ -10,10 +10,11 @@ out of their git clones into `.bench-data/clean-real/`:
 - **readability** (dev): Mozilla Readability's test pages (Apache 2.0), 130 pages (real sites,
   and a few that test one piece of markup) with the article its maintainers accepted as
   Readability's output; scored as aeb.
-- **traf** (test; seen since): trafilatura's own evaluation pages (Apache 2.0), 990 pages
+- **traf** (dev; the test set before): trafilatura's own evaluation pages (Apache 2.0), 990 pages
   of many sites and languages, each with snippets that must appear ("with") and boilerplate
-  that must not ("without"). Scored as trafilatura scores itself: a "with" snippet found is a true
-  positive, missed a false negative; a "without" snippet found is a false positive (leaked).
+  that must not ("without"). Scored as trafilatura scores itself: a "with" snippet found is a
+  true positive, missed a false negative; a "without" snippet found is a false positive
+  (leaked).
 - **wceb** (test): a 2026 web content extraction benchmark (tiptopjaw, Apache 2.0), 1,000 pages
   of 2025-26 (news, blogs, documentation, forums, product and corporate pages) with main
   content written by a model and checked by a person; scored as aeb.
