@@ -529,3 +529,22 @@ def test_a_query_too_long_is_refused_with_its_size() -> None:
     with pytest.raises(QueryError, match="query too long: 2500 terms"):
         TopicQuery.parse(many)
     TopicQuery.parse(" OR ".join(f"word{i}" for i in range(1_000)))  # long, but allowed
+
+
+@pytest.mark.parametrize("first", ["hyperscan", "duckdb"])
+def test_hyperscan_and_duckdb_load_together_in_either_order(first):
+    # Some hyperscan wheels (0.7.21) abort the process when loaded before DuckDB; a backfill
+    # task loads both, in whichever order its imports run. A fresh interpreter per order.
+    import subprocess
+    import sys
+
+    pytest.importorskip("hyperscan")
+    second = "duckdb" if first == "hyperscan" else "hyperscan"
+    code = (
+        f"import {first}, {second}, duckdb, hyperscan\n"
+        "db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)\n"
+        "db.compile(expressions=[b'kazakh'], ids=[0], flags=hyperscan.HS_FLAG_CASELESS)\n"
+        "assert duckdb.connect().execute('select 41 + 1').fetchone() == (42,)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
