@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, TypeGuard
 
 import py3langid
 import trafilatura
@@ -32,9 +32,7 @@ from extractors.interstitial import SHORT_PAGE_CHARS, detect_block
 from extractors.urls import site_of
 
 if TYPE_CHECKING:
-    from extractors.config import CleanSettings
-
-Focus = Literal["precision", "balanced", "recall"]
+    from extractors.config import CleanSettings, Focus
 
 log = logging.getLogger("newswatch.clean")
 
@@ -172,6 +170,11 @@ def _covers_little(text: str, tree: HtmlElement, share: float = ESCALATION_PAGE_
     return len(text) < share * page
 
 
+def _enough(found: str | CleanOutcome, settings: CleanSettings) -> TypeGuard[str]:
+    """Whether a pass found a text of at least clean.min_chars."""
+    return isinstance(found, str) and len(found) >= settings.min_chars
+
+
 def _best_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -> str | CleanOutcome:
     """The page's main text in the configured mode, with rescues, each kept only if it reads
     clearly more. A page where it finds no text of clean.min_chars is read again with
@@ -186,7 +189,7 @@ def _best_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -> s
     first = _main_text(tree, url, settings, fast=settings.fast, focus=focus)
     if isinstance(first, CleanOutcome) and first.reason_is_failure:
         return first
-    if isinstance(first, CleanOutcome) or len(first) < settings.min_chars:
+    if not _enough(first, settings):
         retries: list[tuple[bool, Focus]] = [(False, focus)] if settings.fast else []
         if focus == "precision":
             retries.append((False, "balanced"))
@@ -196,7 +199,7 @@ def _best_text(tree: HtmlElement, url: str | None, settings: CleanSettings) -> s
                 isinstance(first, CleanOutcome) or len(again) > len(first)
             ):
                 first = again
-            if isinstance(first, str) and len(first) >= settings.min_chars:
+            if _enough(first, settings):
                 break
         return first
     if focus == "precision":

@@ -74,6 +74,10 @@ class FetchSettings(ConfigSpec):
         return entries
 
 
+# trafilatura's extraction modes, as clean.focus names them.
+Focus = Literal["precision", "balanced", "recall"]
+
+
 class CleanSettings(ConfigSpec):
     """Text extraction and boilerplate removal."""
 
@@ -87,7 +91,7 @@ class CleanSettings(ConfigSpec):
     max_elements: int = Field(30_000, ge=1_000)
     # trafilatura's mode: "recall" keeps marginal paragraphs and tables that "precision"
     # drops; chosen on two public sets of real pages (docs/cleaning.md).
-    focus: Literal["precision", "balanced", "recall"] = "recall"
+    focus: Focus = "recall"
     # trafilatura without its fallback extractors (readability, jusText) first, ~30% faster;
     # a page where that finds no article of min_chars is extracted again with them.
     fast: bool = True
