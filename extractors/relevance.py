@@ -14,7 +14,9 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import TypeAlias
+
+from extractors.literals import Engine, LiteralSearch, literal_search
 
 # Casefolding can emit combining marks (İ -> i + U+0307); they must count as part of a word.
 _CHAR = r"(?:[^\W_]|[\u0300-\u036f])"
@@ -206,53 +208,28 @@ class RawTest:
     turns away a page a query matches once cleaned (case, inflection and encoding are allowed
     for); it lets through pages that carry a word only outside their article.
 
-    The needles are found in one pass by Hyperscan (Intel's multi-literal matcher, several
-    GB/s, caseless for ASCII, stopping at the first hit) where it is installed, else by one
-    substring search per needle."""
+    The needles are found in one pass by the fastest literal search this machine has (see
+    extractors.literals: Hyperscan, several GB/s, caseless for ASCII, stopping at the first
+    hit), or by the engine named."""
 
-    def __init__(self, queries: Sequence[TopicQuery]) -> None:
+    def __init__(self, queries: Sequence[TopicQuery], engine: Engine | None = None) -> None:
         wanted = [_necessary(q._root) if q._root is not None else None for q in queries]
         self.always = not queries or any(w is None for w in wanted)
         terms = {t.key: t for w in wanted if w is not None for t in w}
         self._needles = sorted({n for t in terms.values() for n in _raw_needles(t)})
-        self._db: Any = None
-        self._scratch: Any = None
-        self._stopped: type[Exception] = Exception
-        if not self.always and self._needles:
-            self._db, self._scratch, self._stopped = _hyperscan(self._needles)
+        self.always = self.always or not self._needles or b"" in self._needles
+        self._search: LiteralSearch | None = None
+        if not self.always:
+            self._search = literal_search(self._needles, engine)
+
+    @property
+    def engine(self) -> str:
+        """The literal search in use ("none" when every page passes)."""
+        return self._search.engine if self._search is not None else "none"
 
     def __call__(self, raw: bytes) -> bool:
         """Whether the bytes hold a needle of some query's necessary terms."""
-        if self.always:
-            return True
-        if self._db is not None:
-            # The callback stops the scan at the first hit, which Hyperscan reports by raising.
-            try:
-                self._db.scan(raw, match_event_handler=_first, scratch=self._scratch)
-            except self._stopped:
-                return True
-            return False
-        low = raw.lower()
-        return any(n in low for n in self._needles)
-
-
-def _first(needle: int, start: int, end: int, flags: int, context: object) -> bool:
-    """Hyperscan's match callback: one hit settles it, so stop scanning."""
-    return True
-
-
-def _hyperscan(needles: Sequence[bytes]) -> tuple[Any, Any, type[Exception]]:
-    """A compiled Hyperscan database of literal needles (caseless for ASCII), its scratch
-    space and the exception a scan stopped by its callback raises; no database when Hyperscan
-    is not installed on this platform."""
-    try:
-        import hyperscan
-    except ImportError:
-        return None, None, Exception
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
-    db.compile(expressions=list(needles), ids=list(range(len(needles))), flags=flags, literal=True)
-    return db, hyperscan.Scratch(db), hyperscan.ScanTerminated
+        return self._search is None or self._search(raw)
 
 
 def _show(node: _Node) -> str:

@@ -137,6 +137,7 @@ def selection_for(settings: Settings, window: Window, pages: frozenset[str] | No
     a topic (every page when a topic has no query)."""
     since = datetime.combine(window.since, clock_time()) if window.since else None
     test = RawTest([t.compiled_query() for t in settings.topics])
+    log.info("backfill: raw topic test on the %s literal search", test.engine)
     return Selection(since, None if test.always else test, pages)
 
 

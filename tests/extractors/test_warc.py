@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from bench.warcgen import SAMPLE, Rec, sample_pages, sample_records, write_wacz, write_warc
+from extractors.literals import available
 from extractors.relevance import RawTest, TopicQuery
 from extractors.warc import ScanCounts, Selection, open_member, scan, wacz_members, wacz_pages
 
@@ -108,22 +109,16 @@ def test_a_wacz_gives_its_warcs_and_its_page_index(tmp_path):
     assert found == listed
 
 
-def plain(test: RawTest) -> RawTest:
-    """The same test without Hyperscan (platforms it has no wheel for)."""
-    test._db = None
-    return test
-
-
-@pytest.mark.parametrize("matcher", ["hyperscan", "python"])
-def test_the_raw_test_never_turns_away_a_page_the_query_matches(matcher):
+@pytest.mark.parametrize("engine", available())
+def test_the_raw_test_never_turns_away_a_page_the_query_matches(engine):
     # Every sample page, in its own encoding and in the legacy Cyrillic ones, with the
     # article text: where the query matches the text, the raw test passes the bytes.
     from extractors.clean import extract_article
     from newswatch.settings import load_settings
 
     cfg = load_settings(env={}).clean
-    test = CSTO.raw_filter() if matcher == "hyperscan" else plain(CSTO.raw_filter())
-    assert (test._db is not None) == (matcher == "hyperscan")
+    test = RawTest([CSTO], engine)
+    assert test.engine == engine
     matched = 0
     for a, page in sample_pages():
         html = page.read_text(encoding="utf-8")
@@ -137,11 +132,11 @@ def test_the_raw_test_never_turns_away_a_page_the_query_matches(matcher):
     assert matched >= 15
 
 
-@pytest.mark.parametrize("matcher", ["hyperscan", "python"])
+@pytest.mark.parametrize("engine", available())
 @pytest.mark.parametrize("seed", range(3))
-def test_the_raw_test_follows_inflection_and_capitals(seed, matcher):
+def test_the_raw_test_follows_inflection_and_capitals(seed, engine):
     rng = random.Random(seed)
-    test = CSTO.raw_filter() if matcher == "hyperscan" else plain(CSTO.raw_filter())
+    test = RawTest([CSTO], engine)
     subject = rng.choice(["ОДКБ", "Организация ОДКБ", "CSTO", "csto"])
     place = rng.choice(["Казахстане", "КАЗАХСТАН", "казахстанских", "Almaty", "ALMATY"])
     text = f"<p>{subject} и {place}</p>"
