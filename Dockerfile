@@ -17,10 +17,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     NEWSWATCH__AIRFLOW__STAGING_DIR=/data/staging
 
 # What Airflow needs from the OS: tini (signals and zombie reaping for the long-running
-# components), curl (health checks), procps (ps, used when debugging task processes).
+# components), curl (health checks), procps (ps, used when debugging task processes); and
+# for newswatch, Intel Hyperscan (libhyperscan5, x86-64 only), the backfill's fastest
+# literal search (extractors/literals.py falls back to the hyperscan wheel without it).
 # All Python wheels in the locks are manylinux or pure Python: no compiler is needed.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates curl procps tini \
+    && if [ "$(dpkg --print-architecture)" = amd64 ]; then \
+        apt-get install -y --no-install-recommends libhyperscan5; fi \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/newswatch
