@@ -237,6 +237,11 @@ def main() -> None:
     size = path.stat().st_size
     print(f"{path}: {size / 1e6:.0f} MB gzip, {args.records} records")
     print(f"literal search engines on this machine: {', '.join(available())}")
+    if "system" not in available():
+        print(
+            "no Intel Hyperscan library (libhs.so.5): backfills scan with the hyperscan wheel, "
+            "about a third slower (apt-get install libhyperscan5; docs/archives.md#figures)"
+        )
     scans = [f"scan {e}" for e in engines]
     walls: dict[str, list[float]] = {k: [] for k in ("read()", "sized", *scans)}
     cpus: dict[str, list[float]] = {k: [] for k in walls}
