@@ -83,18 +83,31 @@ def _system() -> ctypes.CDLL | None:
     return lib
 
 
+@cache
+def _wheel() -> bool:
+    """Whether the hyperscan wheel imports here."""
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def available() -> tuple[Engine, ...]:
     """The engines this machine can run, fastest first."""
     found: list[Engine] = []
     if _system() is not None:
         found.append("system")
-    try:
-        import hyperscan  # noqa: F401
-    except ImportError:
-        pass
-    else:
+    if _wheel():
         found.append("wheel")
     return (*found, "python")
+
+
+def _fastest() -> Engine:
+    """The fastest engine here, loading no library a faster one makes unnecessary."""
+    if _system() is not None:
+        return "system"
+    return "wheel" if _wheel() else "python"
 
 
 class LiteralSearch:
@@ -233,14 +246,14 @@ def literal_search(needles: Sequence[bytes], engine: Engine | None = None) -> Li
     fastest this machine has; EngineUnavailable when the one asked for is not installed."""
     if not needles or not all(needles):
         raise ValueError("literal_search needs at least one needle, and no empty one")
-    chosen = engine or available()[0]
+    chosen = engine or _fastest()
     if chosen == "system":
         lib = _system()
         if lib is None:
             raise EngineUnavailable(f"no Intel Hyperscan 5.2+ ({_SYSTEM_LIBRARY}) on this machine")
         return _SystemSearch(lib, needles)
     if chosen == "wheel":
-        if "wheel" not in available():
+        if not _wheel():
             raise EngineUnavailable("the hyperscan wheel is not installed")
         return _WheelSearch(needles)
     return _PythonSearch(needles)

@@ -128,3 +128,16 @@ def test_the_system_library_and_duckdb_load_together_in_either_order(first):
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=os.getcwd()
     )
     assert done.returncode == 0, done.stderr[-500:]
+
+
+def test_the_default_engine_loads_no_slower_library():
+    # With the system library present, the wheel's own copy of Hyperscan is never loaded.
+    if "system" not in ENGINES:
+        pytest.skip("no Intel Hyperscan library on this machine")
+    code = (
+        "import sys\nfrom extractors.literals import literal_search\n"
+        "assert literal_search([b'kazakh']).engine == 'system'\n"
+        "assert 'hyperscan' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-500:]
