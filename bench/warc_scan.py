@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -188,16 +187,13 @@ def bare_loop(path: Path, sized: bool) -> tuple[int, float, float]:
 def newswatch_scan(path: Path, engine: Engine) -> tuple[int, int, float, float]:
     """newswatch's scan with the shipped topics, its raw test on the given literal search
     engine: (records, selected, wall s, CPU s)."""
-    from extractors.relevance import RawTest
     from extractors.warc import ScanCounts, scan
     from newswatch.backfill import selection_for
     from newswatch.settings import load_settings
     from newswatch.stages import Window
 
-    settings = load_settings(env={})
-    selection = selection_for(settings, Window(datetime(2022, 1, 1).date()), None)
-    test = RawTest([t.compiled_query() for t in settings.topics], engine)
-    selection = replace(selection, raw_test=test)
+    window = Window(datetime(2022, 1, 1).date())
+    selection = selection_for(load_settings(env={}), window, None, engine)
     counts = ScanCounts()
     t0, c0 = time.perf_counter(), time.process_time()
     with path.open("rb") as fh:

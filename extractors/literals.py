@@ -93,21 +93,22 @@ def _wheel() -> bool:
     return True
 
 
+# Whether each engine runs here, in ENGINES' order (fastest first).
+_RUNS: dict[Engine, Callable[[], bool]] = {
+    "system": lambda: _system() is not None,
+    "wheel": _wheel,
+    "python": lambda: True,
+}
+
+
 def available() -> tuple[Engine, ...]:
     """The engines this machine can run, fastest first."""
-    found: list[Engine] = []
-    if _system() is not None:
-        found.append("system")
-    if _wheel():
-        found.append("wheel")
-    return (*found, "python")
+    return tuple(e for e in ENGINES if _RUNS[e]())
 
 
 def _fastest() -> Engine:
     """The fastest engine here, loading no library a faster one makes unnecessary."""
-    if _system() is not None:
-        return "system"
-    return "wheel" if _wheel() else "python"
+    return next(e for e in ENGINES if _RUNS[e]())
 
 
 class LiteralSearch:
@@ -164,11 +165,8 @@ class _SystemSearch(LiteralSearch):
         """This thread's scratch space: Hyperscan forbids sharing one between running scans."""
         scratch: ctypes.c_void_p | None = getattr(self._local, "scratch", None)
         if scratch is None:
-            if threading.current_thread() is threading.main_thread():
-                scratch = self._prototype
-            else:
-                scratch = self._new_scratch(self._lib.hs_clone_scratch, self._prototype)
-                self._scratches.append(scratch)
+            scratch = self._new_scratch(self._lib.hs_clone_scratch, self._prototype)
+            self._scratches.append(scratch)
             self._local.scratch = scratch
         return scratch
 
@@ -247,13 +245,11 @@ def literal_search(needles: Sequence[bytes], engine: Engine | None = None) -> Li
     if not needles or not all(needles):
         raise ValueError("literal_search needs at least one needle, and no empty one")
     chosen = engine or _fastest()
-    if chosen == "system":
-        lib = _system()
-        if lib is None:
-            raise EngineUnavailable(f"no Intel Hyperscan 5.2+ ({_SYSTEM_LIBRARY}) on this machine")
+    if chosen == "system" and (lib := _system()) is not None:
         return _SystemSearch(lib, needles)
-    if chosen == "wheel":
-        if not _wheel():
-            raise EngineUnavailable("the hyperscan wheel is not installed")
+    if chosen == "wheel" and _wheel():
         return _WheelSearch(needles)
-    return _PythonSearch(needles)
+    if chosen == "python":
+        return _PythonSearch(needles)
+    wanted = "hyperscan wheel" if chosen == "wheel" else f"Intel Hyperscan 5.2+ ({_SYSTEM_LIBRARY})"
+    raise EngineUnavailable(f"no {wanted} on this machine")

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from extractors.literals import Engine, LiteralSearch, literal_search
+from extractors.literals import Engine, literal_search
 
 # Casefolding can emit combining marks (İ -> i + U+0307); they must count as part of a word.
 _CHAR = r"(?:[^\W_]|[\u0300-\u036f])"
@@ -214,13 +214,15 @@ class RawTest:
 
     def __init__(self, queries: Sequence[TopicQuery], engine: Engine | None = None) -> None:
         wanted = [_necessary(q._root) if q._root is not None else None for q in queries]
-        self.always = not queries or any(w is None for w in wanted)
         terms = {t.key: t for w in wanted if w is not None for t in w}
         self._needles = sorted({n for t in terms.values() for n in _raw_needles(t)})
-        self.always = self.always or not self._needles or b"" in self._needles
-        self._search: LiteralSearch | None = None
-        if not self.always:
-            self._search = literal_search(self._needles, engine)
+        passes_all = not queries or None in wanted or not self._needles or b"" in self._needles
+        self._search = None if passes_all else literal_search(self._needles, engine)
+
+    @property
+    def always(self) -> bool:
+        """Whether every page passes (a query guarantees no term: it has a NOT, or no words)."""
+        return self._search is None
 
     @property
     def engine(self) -> str:

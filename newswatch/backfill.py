@@ -26,6 +26,7 @@ from typing import IO
 from common.keys import stable_key, utcnow
 from extractors.decode import decode_body
 from extractors.entities import EntityExtractor
+from extractors.literals import Engine
 from extractors.relevance import RawTest
 from extractors.urls import canonical_url
 from extractors.warc import (
@@ -132,11 +133,17 @@ def window_key(window: Window) -> str:
     return f"{window.since or ''}..{window.until or ''}"
 
 
-def selection_for(settings: Settings, window: Window, pages: frozenset[str] | None) -> Selection:
+def selection_for(
+    settings: Settings,
+    window: Window,
+    pages: frozenset[str] | None,
+    engine: Engine | None = None,
+) -> Selection:
     """What a scan keeps: pages crawled since the window opened whose raw bytes could match
-    a topic (every page when a topic has no query)."""
+    a topic (every page when a topic has no query), tested with the given literal search
+    engine or the fastest installed."""
     since = datetime.combine(window.since, clock_time()) if window.since else None
-    test = RawTest([t.compiled_query() for t in settings.topics])
+    test = RawTest([t.compiled_query() for t in settings.topics], engine)
     log.info("backfill: raw topic test on the %s literal search", test.engine)
     return Selection(since, None if test.always else test, pages)
 
